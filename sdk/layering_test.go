@@ -1,0 +1,71 @@
+package sdk
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/crumbless/crumbless"
+
+// deps lists the packages that pkgs import, directly or not, in this module
+// or outside the standard library.
+func deps(t *testing.T, pkgs ...string) map[string][]string {
+	t.Helper()
+	args := append([]string{"list", "-deps", "-f", `{{.ImportPath}} {{if .Standard}}std{{end}} {{join .Deps ","}}`}, pkgs...)
+	out, err := exec.Command("go", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	m := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.SplitN(line, " ", 3)
+		if f[1] == "std" {
+			continue
+		}
+		var nonStd []string
+		for _, d := range strings.Split(f[2], ",") {
+			if strings.Contains(strings.SplitN(d, "/", 2)[0], ".") {
+				nonStd = append(nonStd, d)
+			}
+		}
+		m[f[0]] = nonStd
+	}
+	return m
+}
+
+// TestPageSideImports enforces DESIGN.md's import rules: what is compiled
+// into the tracker (consent, sdk/wire, wasm/...) imports no collector code
+// and no server library; its only outside dependency is the host-only JSON
+// parser of sdk/wire.
+func TestPageSideImports(t *testing.T) {
+	allowed := map[string]bool{
+		module + "/consent":                     true,
+		module + "/sdk/wire":                    true,
+		module + "/wasm/core":                   true,
+		"github.com/valyala/fastjson":           true, // sdk/wire's parse.go, built only for the host (!tinygo)
+		"github.com/valyala/fastjson/fastfloat": true,
+	}
+	for pkg, ds := range deps(t, "./../consent/...", "./wire/...", "./../wasm/core/...") {
+		for _, d := range ds {
+			if !allowed[d] {
+				t.Errorf("%s imports %s: the page side may import only consent, sdk/wire and the standard library", pkg, d)
+			}
+		}
+	}
+}
+
+// TestCollectorPackagesDoNotImportTheRoot enforces the cycle rule:
+// collector/<x> packages never import the composition root, collector.
+func TestCollectorPackagesDoNotImportTheRoot(t *testing.T) {
+	for pkg, ds := range deps(t, "./../collector/...") {
+		if pkg == module+"/collector" || strings.HasPrefix(pkg, module+"/collector/cmd/") {
+			continue
+		}
+		for _, d := range ds {
+			if d == module+"/collector" {
+				t.Errorf("%s imports %s/collector; only cmd/ may", pkg, module)
+			}
+		}
+	}
+}

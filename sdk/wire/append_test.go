@@ -1,0 +1,78 @@
+package wire
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestAppendStringIsValidJSON(t *testing.T) {
+	cases := []string{
+		"", "plain", `q"uote`, `back\slash`, "new\nline\ttab\r", "\x00\x01\x1f",
+		"<script>&</script>", "héllo wörld", "emoji 🎉", "line\u2028sep\u2029",
+		"bad \xff utf8 \xc3", "\xe2\x82",
+	}
+	for _, s := range cases {
+		out := AppendString(nil, []byte(s))
+		var got string
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Errorf("AppendString(%q) = %s: not JSON: %v", s, out, err)
+			continue
+		}
+		want := strings.ToValidUTF8(s, "\uFFFD")
+		if strings.Count(s, "\xff") == 0 && utf8.ValidString(s) && got != want {
+			t.Errorf("AppendString(%q) decodes to %q", s, got)
+		}
+		if strings.ContainsAny(string(out), "\n\r\u2028\u2029<>") {
+			t.Errorf("AppendString(%q) = %s: raw line break or angle bracket", s, out)
+		}
+	}
+}
+
+func TestAppendStringReplacesInvalidUTF8(t *testing.T) {
+	var got string
+	if err := json.Unmarshal(AppendString(nil, []byte("a\xffb")), &got); err != nil || got != "a\uFFFDb" {
+		t.Errorf("got %q, %v", got, err)
+	}
+}
+
+func TestTruncateKeepsRunes(t *testing.T) {
+	f := func(s string, n int, want string) {
+		t.Helper()
+		if got := string(Truncate([]byte(s), n)); got != want {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", s, n, got, want)
+		}
+	}
+	f("hello", 10, "hello")
+	f("hello", 5, "hello")
+	f("hello", 3, "hel")
+	f("héllo", 2, "h") // é is 2 bytes: do not split it
+	f("héllo", 3, "hé")
+	f("🎉🎉", 5, "🎉")
+	f("🎉", 3, "")
+}
+
+func TestBatchRoundTrip(t *testing.T) {
+	in := Batch{Site: []byte("example.com"), SentAt: 1732380000123, Events: []Event{
+		{ID: []byte("a1"), Kind: KindPageview, TS: 1732380000001, Path: []byte("/pricing"),
+			Referrer: []byte("https://search.example/"), Title: []byte(`The "best" plan`),
+			Viewport: []byte("lg"), Lang: []byte("en-GB"), TZ: []byte("Europe/London")},
+		{ID: []byte("a2"), Kind: KindCustom, TS: 1732380004321, Path: []byte("/pricing"),
+			Name: []byte("signup"), Props: []Prop{{[]byte("plan"), []byte("pro")}, {[]byte("seats"), []byte("3")}}},
+	}}
+	raw := AppendBatch(nil, &in)
+	var p Parser
+	out, err := p.Parse(raw)
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", raw, err)
+	}
+	if string(out.Site) != "example.com" || out.SentAt != in.SentAt || out.Version != Version || len(out.Events) != 2 {
+		t.Fatalf("batch header: %+v", out)
+	}
+	for i := range in.Events {
+		if got, want := string(AppendEvent(nil, &out.Events[i])), string(AppendEvent(nil, &in.Events[i])); got != want {
+			t.Errorf("event %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}

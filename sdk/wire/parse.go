@@ -1,0 +1,137 @@
+//go:build !tinygo
+
+package wire
+
+import (
+	"github.com/valyala/fastjson"
+)
+
+// Reasons a batch is refused. They are short, stable and machine-readable:
+// the collector sends them back and labels its rejection counter with them.
+const (
+	ReasonBadJSON       = "bad_json"
+	ReasonBadVersion    = "bad_version"
+	ReasonBadSite       = "bad_site"
+	ReasonNoEvents      = "no_events"
+	ReasonTooManyEvents = "too_many_events"
+	ReasonBadEvent      = "bad_event"
+	ReasonBadEventType  = "bad_event_type"
+	ReasonBadEventID    = "bad_event_id"
+	ReasonBadName       = "bad_event_name"
+	ReasonTooManyProps  = "too_many_props"
+)
+
+// Error is why a batch was refused.
+type Error struct {
+	Reason string // one of the Reason constants
+	Detail string // a few words for a human
+}
+
+func (e *Error) Error() string { return "invalid batch: " + e.Reason + ": " + e.Detail }
+
+func fail(reason, detail string) error { return &Error{Reason: reason, Detail: detail} }
+
+// Parser parses batches. It keeps its memory between calls, so a warm Parser
+// allocates nothing. It is not safe for concurrent use; pool it.
+type Parser struct {
+	json  fastjson.Parser
+	batch Batch
+	props []Prop
+}
+
+// Parse parses and checks src. The returned Batch, and every slice in it,
+// is valid until the next call to Parse; copy what must outlive it. Fields
+// longer than their limit are truncated; structural problems are an *Error.
+func (p *Parser) Parse(src []byte) (*Batch, error) {
+	p.batch.Reset()
+	p.props = p.props[:0]
+	v, err := p.json.ParseBytes(src)
+	if err != nil {
+		return nil, fail(ReasonBadJSON, "not a JSON object")
+	}
+	if v.Type() != fastjson.TypeObject {
+		return nil, fail(ReasonBadJSON, "not a JSON object")
+	}
+	b := &p.batch
+	if b.Version = v.GetInt("v"); b.Version != Version {
+		return nil, fail(ReasonBadVersion, "unsupported batch version")
+	}
+	b.Site = v.GetStringBytes("site")
+	if len(b.Site) == 0 || len(b.Site) > MaxSiteLen {
+		return nil, fail(ReasonBadSite, "site missing or too long")
+	}
+	b.SentAt = v.GetInt64("sent_at")
+	events := v.GetArray("events")
+	switch {
+	case len(events) == 0:
+		return nil, fail(ReasonNoEvents, "batch has no events")
+	case len(events) > MaxEvents:
+		return nil, fail(ReasonTooManyEvents, "batch has more events than allowed")
+	}
+	for _, ev := range events {
+		if err := p.parseEvent(ev); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+func (p *Parser) parseEvent(v *fastjson.Value) error {
+	if v.Type() != fastjson.TypeObject {
+		return fail(ReasonBadEvent, "event is not an object")
+	}
+	b := &p.batch
+	b.Events = append(b.Events, Event{})
+	e := &b.Events[len(b.Events)-1]
+	if e.Kind = ParseKind(v.GetStringBytes("type")); e.Kind == KindUnknown {
+		return fail(ReasonBadEventType, "unknown event type")
+	}
+	if e.ID = v.GetStringBytes("id"); len(e.ID) == 0 || len(e.ID) > MaxIDLen {
+		return fail(ReasonBadEventID, "event id missing or too long")
+	}
+	if e.TS = v.GetInt64("ts"); e.TS <= 0 {
+		return fail(ReasonBadEvent, "event time missing")
+	}
+	e.Path = Truncate(v.GetStringBytes("path"), MaxPathLen)
+	e.Referrer = Truncate(v.GetStringBytes("referrer"), MaxReferrerLen)
+	e.Title = Truncate(v.GetStringBytes("title"), MaxTitleLen)
+	e.Viewport = Truncate(v.GetStringBytes("viewport"), MaxShortLen)
+	e.Lang = Truncate(v.GetStringBytes("lang"), MaxShortLen)
+	e.TZ = Truncate(v.GetStringBytes("tz"), MaxShortLen)
+	e.Name = Truncate(v.GetStringBytes("name"), MaxNameLen)
+	if e.Kind == KindCustom && len(e.Name) == 0 {
+		return fail(ReasonBadName, "custom event without a name")
+	}
+	return p.parseProps(e, v.Get("props"))
+}
+
+func (p *Parser) parseProps(e *Event, v *fastjson.Value) error {
+	if v == nil {
+		return nil
+	}
+	o, err := v.Object()
+	if err != nil {
+		return fail(ReasonBadEvent, "props is not an object")
+	}
+	if o.Len() > MaxProps {
+		return fail(ReasonTooManyProps, "event has more props than allowed")
+	}
+	start := len(p.props)
+	bad := false
+	o.Visit(func(key []byte, pv *fastjson.Value) {
+		val, err := pv.StringBytes()
+		if err != nil {
+			bad = true
+			return
+		}
+		p.props = append(p.props, Prop{
+			Key:   Truncate(key, MaxPropKeyLen),
+			Value: Truncate(val, MaxPropValueLen),
+		})
+	})
+	if bad {
+		return fail(ReasonBadEvent, "prop values must be strings")
+	}
+	e.Props = p.props[start:len(p.props):len(p.props)]
+	return nil
+}
