@@ -1,0 +1,20 @@
+package core
+
+import "testing"
+
+// BenchmarkFeed measures one feed of a pageview and a custom event with
+// props, batches included (Send does nothing).
+func BenchmarkFeed(b *testing.B) {
+	var tr Tracker
+	tr.Send = func([]byte, int) {}
+	tr.Feed(rec(RecordInit, testSite, testSeed), t0)
+	feed := append(rec(RecordPage, "https://example.com/pricing?plan=pro", "https://search.example/?q=x",
+		"Pricing — Example", "1280", "en-GB", "Europe/London"), event("signup", "plan", "pro", "seats", "3")...)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(feed)))
+	now := t0
+	for b.Loop() {
+		now += 10
+		tr.Feed(feed, now)
+	}
+}
