@@ -21,6 +21,13 @@ const (
 	ReasonTooManyProps  = "too_many_props"
 )
 
+// Reasons lists every Reason constant, for callers that count rejections
+// by reason and want each counter to exist from the start.
+var Reasons = []string{
+	ReasonBadJSON, ReasonBadVersion, ReasonBadSite, ReasonNoEvents, ReasonTooManyEvents,
+	ReasonBadEvent, ReasonBadEventType, ReasonBadEventID, ReasonBadName, ReasonTooManyProps,
+}
+
 // Error is why a batch was refused.
 type Error struct {
 	Reason string // one of the Reason constants
@@ -77,32 +84,62 @@ func (p *Parser) Parse(src []byte) (*Batch, error) {
 }
 
 func (p *Parser) parseEvent(v *fastjson.Value) error {
-	if v.Type() != fastjson.TypeObject {
+	o, err := v.Object()
+	if err != nil {
 		return fail(ReasonBadEvent, "event is not an object")
 	}
 	b := &p.batch
 	b.Events = append(b.Events, Event{})
 	e := &b.Events[len(b.Events)-1]
-	if e.Kind = ParseKind(v.GetStringBytes("type")); e.Kind == KindUnknown {
+	var props *fastjson.Value
+	// One pass over the event's keys: looking each field up by name would
+	// scan the object once per field.
+	o.Visit(func(key []byte, v *fastjson.Value) {
+		switch string(key) {
+		case "id":
+			e.ID = stringOf(v)
+		case "type":
+			e.Kind = ParseKind(stringOf(v))
+		case "ts":
+			e.TS, _ = v.Int64()
+		case "path":
+			e.Path = Truncate(stringOf(v), MaxPathLen)
+		case "referrer":
+			e.Referrer = Truncate(stringOf(v), MaxReferrerLen)
+		case "title":
+			e.Title = Truncate(stringOf(v), MaxTitleLen)
+		case "viewport":
+			e.Viewport = Truncate(stringOf(v), MaxShortLen)
+		case "lang":
+			e.Lang = Truncate(stringOf(v), MaxShortLen)
+		case "tz":
+			e.TZ = Truncate(stringOf(v), MaxShortLen)
+		case "name":
+			e.Name = Truncate(stringOf(v), MaxNameLen)
+		case "props":
+			props = v
+		}
+	})
+	switch {
+	case e.Kind == KindUnknown:
 		return fail(ReasonBadEventType, "unknown event type")
-	}
-	if e.ID = v.GetStringBytes("id"); len(e.ID) == 0 || len(e.ID) > MaxIDLen {
+	case len(e.ID) == 0 || len(e.ID) > MaxIDLen:
 		return fail(ReasonBadEventID, "event id missing or too long")
-	}
-	if e.TS = v.GetInt64("ts"); e.TS <= 0 {
+	case e.TS <= 0:
 		return fail(ReasonBadEvent, "event time missing")
-	}
-	e.Path = Truncate(v.GetStringBytes("path"), MaxPathLen)
-	e.Referrer = Truncate(v.GetStringBytes("referrer"), MaxReferrerLen)
-	e.Title = Truncate(v.GetStringBytes("title"), MaxTitleLen)
-	e.Viewport = Truncate(v.GetStringBytes("viewport"), MaxShortLen)
-	e.Lang = Truncate(v.GetStringBytes("lang"), MaxShortLen)
-	e.TZ = Truncate(v.GetStringBytes("tz"), MaxShortLen)
-	e.Name = Truncate(v.GetStringBytes("name"), MaxNameLen)
-	if e.Kind == KindCustom && len(e.Name) == 0 {
+	case e.Kind == KindCustom && len(e.Name) == 0:
 		return fail(ReasonBadName, "custom event without a name")
 	}
-	return p.parseProps(e, v.Get("props"))
+	return p.parseProps(e, props)
+}
+
+// stringOf returns v's contents if v is a JSON string, else nil.
+func stringOf(v *fastjson.Value) []byte {
+	s, err := v.StringBytes()
+	if err != nil {
+		return nil
+	}
+	return s
 }
 
 func (p *Parser) parseProps(e *Event, v *fastjson.Value) error {

@@ -89,3 +89,21 @@ func TestParserReuseDoesNotLeakProps(t *testing.T) {
 		t.Errorf("props from the previous batch: %q", b.Events[0].Props)
 	}
 }
+
+func TestReasonsListsEveryReason(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Reasons {
+		if seen[r] || r == "" {
+			t.Errorf("reason %q empty or listed twice", r)
+		}
+		seen[r] = true
+	}
+	// Every reason a parse can produce must be listed.
+	for _, c := range []string{"", `{"v":2}`, `{"v":1}`, `{"v":1,"site":"s"}`} {
+		var p Parser
+		_, err := p.Parse([]byte(c))
+		if e, ok := err.(*Error); !ok || !seen[e.Reason] {
+			t.Errorf("Parse(%q) = %v: reason not in Reasons", c, err)
+		}
+	}
+}
