@@ -54,18 +54,3 @@ func TestPageSideImports(t *testing.T) {
 		}
 	}
 }
-
-// TestCollectorPackagesDoNotImportTheRoot enforces the cycle rule:
-// collector/<x> packages never import the composition root, collector.
-func TestCollectorPackagesDoNotImportTheRoot(t *testing.T) {
-	for pkg, ds := range deps(t, "./../collector/...") {
-		if pkg == module+"/collector" || strings.HasPrefix(pkg, module+"/collector/cmd/") {
-			continue
-		}
-		for _, d := range ds {
-			if d == module+"/collector" {
-				t.Errorf("%s imports %s/collector; only cmd/ may", pkg, module)
-			}
-		}
-	}
-}

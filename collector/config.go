@@ -1,0 +1,166 @@
+package collector
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/crumbless/crumbless/sdk"
+	"github.com/crumbless/crumbless/sdk/wire"
+)
+
+// Config is a collector's configuration. It is usually read from YAML by
+// LoadConfig; programs may also fill it in directly. The zero value of
+// every field means its default, so an empty file (plus -demo) runs.
+//
+//	listen: ":8080"
+//	data_dir: /var/lib/crumbless
+//	sites:
+//	  - id: example.com
+//	    origins: [https://example.com, https://www.example.com]
+//	files:
+//	  roll_interval: 60s
+type Config struct {
+	// Listen is the TCP address to listen on, host:port. Default ":8080".
+	Listen string `yaml:"listen"`
+	// DataDir is where output files go, below DataDir/events. It is
+	// created if missing. Default "./data".
+	DataDir string `yaml:"data_dir"`
+	// Demo accepts batches for any site from http://localhost,
+	// http://127.0.0.1 and http://[::1] on any port, and batches without an
+	// Origin header; it rolls files every 5 seconds unless
+	// files.roll_interval says otherwise. For trying Crumbless on one
+	// machine, never for a public server.
+	Demo bool `yaml:"demo"`
+	// PagesDir is a directory of static pages served at "/". Empty serves
+	// none, except in demo mode, where it means DefaultPagesDir. A missing
+	// directory is logged and skipped.
+	PagesDir string `yaml:"pages_dir"`
+	// Sites are the sites events are accepted for. At least one is
+	// required outside demo mode.
+	Sites []SiteConfig `yaml:"sites"`
+	// Files configures the output files.
+	Files FilesConfig `yaml:"files"`
+	// Limits bound what one request may carry.
+	Limits LimitsConfig `yaml:"limits"`
+
+	// Assets are the tracker files to serve; nil means sdk.Assets(), the
+	// ones built into the binary. Not read from YAML.
+	Assets []sdk.Asset `yaml:"-"`
+	// Logger receives the collector's logs; nil means slog.Default().
+	// Not read from YAML.
+	Logger *slog.Logger `yaml:"-"`
+	// Now is the clock; nil means time.Now. Not read from YAML.
+	Now func() time.Time `yaml:"-"`
+}
+
+// SiteConfig is one site.
+type SiteConfig struct {
+	// ID is the site id the tracker sends (the script tag's data-site):
+	// lower-case letters, digits, dots and dashes, like example.com.
+	ID string `yaml:"id"`
+	// Origins are the origins the site's pages are served from, exactly
+	// as browsers send them: scheme://host[:port], like
+	// https://www.example.com. Batches from other origins are refused.
+	Origins []string `yaml:"origins"`
+}
+
+// FilesConfig configures the output files.
+type FilesConfig struct {
+	// RollInterval is the longest a file stays open before it is completed
+	// and appears under its final name. Default 60s; 5s in demo mode.
+	RollInterval time.Duration `yaml:"roll_interval"`
+	// FlushInterval is how often buffered rows are written to disk.
+	// Default 1s.
+	FlushInterval time.Duration `yaml:"flush_interval"`
+	// MaxFileBytes is the most uncompressed data one file holds before it
+	// is completed; the file on disk is several times smaller.
+	// Default 64 MiB.
+	MaxFileBytes int64 `yaml:"max_file_bytes"`
+}
+
+// LimitsConfig bounds what one request may carry.
+type LimitsConfig struct {
+	// BodyBytes is the largest request body, compressed or not. Default
+	// 64 KiB (wire.MaxBodyBytes).
+	BodyBytes int `yaml:"body_bytes"`
+	// DecodedBytes is the largest batch once decompressed. Default
+	// 512 KiB (wire.MaxDecodedBytes).
+	DecodedBytes int `yaml:"decoded_bytes"`
+}
+
+// Defaults for the zero values of Config.
+const (
+	DefaultListen           = ":8080"
+	DefaultDataDir          = "./data"
+	DefaultPagesDir         = "examples/demo-site"
+	DefaultRollInterval     = 60 * time.Second
+	DefaultDemoRollInterval = 5 * time.Second
+	DefaultFlushInterval    = time.Second
+	DefaultMaxFileBytes     = 64 << 20
+)
+
+// LoadConfig reads a YAML configuration file strictly: unknown keys and
+// repeated keys are errors, reported with their line. It does not
+// validate the values; Validate (or New) does.
+func LoadConfig(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("reading configuration: %w", err)
+	}
+	cfg, err := parseConfig(data)
+	if err != nil {
+		return Config{}, fmt.Errorf("reading configuration %s:\n%w", path, err)
+	}
+	return cfg, nil
+}
+
+// parseConfig decodes YAML strictly. Its errors show the offending line.
+func parseConfig(data []byte) (cfg Config, err error) {
+	// go-yaml v1.19.2 panics on some malformed input, such as a bare tag
+	// where a list belongs ("origins: !x"); report it instead.
+	defer func() {
+		if v := recover(); v != nil {
+			cfg, err = Config{}, fmt.Errorf("the YAML decoder failed on this file (%v); look for a tag (!...) without a value", v)
+		}
+	}()
+	if err := yaml.UnmarshalWithOptions(data, &cfg, yaml.Strict()); err != nil {
+		return Config{}, errors.New(yaml.FormatError(err, false, true))
+	}
+	return cfg, nil
+}
+
+// withDefaults returns c with every zero field set to its default.
+func (c Config) withDefaults() Config {
+	c.Listen = or(c.Listen, DefaultListen)
+	c.DataDir = or(c.DataDir, DefaultDataDir)
+	if c.Demo {
+		c.PagesDir = or(c.PagesDir, DefaultPagesDir)
+		c.Files.RollInterval = or(c.Files.RollInterval, DefaultDemoRollInterval)
+	}
+	c.Files.RollInterval = or(c.Files.RollInterval, DefaultRollInterval)
+	c.Files.FlushInterval = or(c.Files.FlushInterval, DefaultFlushInterval)
+	c.Files.MaxFileBytes = or(c.Files.MaxFileBytes, DefaultMaxFileBytes)
+	c.Limits.BodyBytes = or(c.Limits.BodyBytes, wire.MaxBodyBytes)
+	c.Limits.DecodedBytes = or(c.Limits.DecodedBytes, wire.MaxDecodedBytes)
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// or returns v, or def when v is the zero value.
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}

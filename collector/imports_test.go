@@ -1,0 +1,62 @@
+package collector
+
+import (
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/crumbless/crumbless/"
+
+// TestImportRules checks the layering the package docs state: no package
+// below collector imports it, and the leaf packages import no other
+// collector package.
+func TestImportRules(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	leaves := map[string][]string{ // package: collector packages it may import
+		"collector/site":          nil,
+		"collector/identity":      nil,
+		"collector/enrich":        nil,
+		"collector/row":           nil,
+		"collector/sink":          nil,
+		"collector/assets":        nil,
+		"collector/sink/filesink": {"collector/sink"},
+		"collector/ingest":        {"collector/site", "collector/identity", "collector/enrich", "collector/row", "collector/sink"},
+		"collector/cmd/crumbless": {"*"},
+	}
+	for pkg, allowed := range leaves {
+		for _, dep := range deps(t, pkg) {
+			rel, ok := strings.CutPrefix(dep, module)
+			if !ok || !strings.HasPrefix(rel, "collector") || rel == pkg {
+				continue
+			}
+			if rel == "collector" && pkg != "collector/cmd/crumbless" {
+				t.Errorf("%s imports collector", pkg)
+			} else if rel != "collector" && !allowedDep(allowed, rel) {
+				t.Errorf("%s imports %s", pkg, rel)
+			}
+		}
+	}
+}
+
+func allowedDep(allowed []string, dep string) bool {
+	for _, a := range allowed {
+		if a == "*" || a == dep {
+			return true
+		}
+	}
+	return false
+}
+
+func deps(t *testing.T, pkg string) []string {
+	t.Helper()
+	out, err := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "list", "-deps", module+pkg).Output()
+	if err != nil {
+		t.Fatalf("go list %s: %v", pkg, err)
+	}
+	return strings.Fields(string(out))
+}

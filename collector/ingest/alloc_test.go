@@ -1,0 +1,83 @@
+//go:build !race
+
+package ingest
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/valyala/fasthttp"
+)
+
+// TestHandleAllocatesNothing holds the whole warm path of an accepted gzip
+// batch, from body to sink, to zero allocations.
+func TestHandleAllocatesNothing(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		body []byte
+	}{
+		{"gzip", gzipped(t, batchJSON("example.com", 20))},
+		{"zstd", zstded(t, batchJSON("example.com", 20))},
+		{"raw", batchJSON("example.com", 20)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, func(c *Config) { c.Sink = &discardSink{} })
+			ctx := newRequestCtx(tt.body)
+			run := func() {
+				ctx.Response.Reset()
+				e.h.Handle(ctx)
+				if ctx.Response.StatusCode() != fasthttp.StatusAccepted {
+					t.Fatalf("status %d", ctx.Response.StatusCode())
+				}
+			}
+			run()
+			if n := testing.AllocsPerRun(100, run); n != 0 {
+				t.Errorf("%.1f allocations per batch, want 0", n)
+			}
+		})
+	}
+}
+
+// TestBombMemory checks that a compression bomb of 60 MiB costs a few times
+// the decoded limit in memory (buffers and a zstd window, reused after the
+// first), not its decompressed size.
+func TestBombMemory(t *testing.T) {
+	bomb := zeros(60 << 20)
+	for _, tt := range []struct {
+		name string
+		body []byte
+	}{
+		{"gzip", gzipped(t, bomb)},
+		{"zstd", zstded(t, bomb)},
+		{"zstd streamed", zstdStreamed(t, bomb)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			ctx := newRequestCtx(tt.body)
+			if len(tt.body) > e.h.cfg.MaxBodyBytes {
+				t.Fatalf("bomb of %d bytes does not fit the body limit", len(tt.body))
+			}
+			cold := allocatedBy(func() { e.h.Handle(ctx) })
+			if got := string(ctx.Response.Header.Peek(ReasonHeader)); got != ReasonDecodedTooLarge {
+				t.Fatalf("reason %q", got)
+			}
+			// Measured right after, so no garbage collection empties the
+			// pool in between.
+			warm := allocatedBy(func() { ctx.Response.Reset(); e.h.Handle(ctx) })
+			limit := uint64(e.h.cfg.MaxDecodedBytes)
+			t.Logf("first bomb: %d KiB allocated, next: %d KiB (limit %d KiB)", cold>>10, warm>>10, limit>>10)
+			if cold > 8<<20 || warm > limit/4 {
+				t.Errorf("bomb allocated %d then %d bytes; limit %d", cold, warm, limit)
+			}
+		})
+	}
+}
+
+// allocatedBy returns the bytes allocated while f runs.
+func allocatedBy(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}

@@ -1,0 +1,143 @@
+package ingest
+
+import (
+	"errors"
+	"net"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/crumbless/crumbless/collector/row"
+	"github.com/crumbless/crumbless/collector/sink"
+	"github.com/crumbless/crumbless/consent"
+	"github.com/crumbless/crumbless/sdk/wire"
+)
+
+// Handle serves POST /e, and answers its OPTIONS preflight. Batches are
+// sent as text/plain, which needs no preflight, but a sender that sets
+// another content type gets a polite answer.
+func (h *Handler) Handle(ctx *fasthttp.RequestCtx) {
+	switch {
+	case ctx.IsPost():
+		h.post(ctx)
+	case ctx.IsOptions():
+		preflight(ctx)
+	default:
+		ctx.Response.Header.Set(fasthttp.HeaderAllow, "POST, OPTIONS")
+		h.reject(ctx, ReasonMethodNotAllowed, "only POST sends batches", nil)
+	}
+}
+
+// HandleReadError answers a request that fasthttp could not read; the
+// collector calls it from fasthttp.Server.ErrorHandler for /e. A body over
+// the limit is refused like any batch: 413 body_too_large, counted, logged.
+func (h *Handler) HandleReadError(ctx *fasthttp.RequestCtx, err error) {
+	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+		h.reject(ctx, ReasonBodyTooLarge, "body over the limit", nil)
+		return
+	}
+	ctx.Error("cannot read request", fasthttp.StatusBadRequest)
+}
+
+func (h *Handler) post(ctx *fasthttp.RequestCtx) {
+	body := ctx.PostBody()
+	switch {
+	case len(body) == 0:
+		h.reject(ctx, ReasonEmptyBody, "no body", nil)
+		return
+	case len(body) > h.cfg.MaxBodyBytes:
+		h.reject(ctx, ReasonBodyTooLarge, "body over the limit", nil)
+		return
+	}
+	w := h.acquireWork()
+	defer h.releaseWork(w)
+	b, ok := h.parse(ctx, w, body)
+	if !ok || !h.admit(ctx, b) {
+		return
+	}
+	now := h.cfg.Now()
+	h.buildRows(ctx, w, b, now)
+	if err := h.cfg.Sink.WriteBatch(ctx, &w.batch); err != nil {
+		h.fail(ctx, err)
+		return
+	}
+	h.counters.acceptedBatch.Inc()
+	h.counters.acceptedEvents.Add(len(b.Events))
+	accept(ctx)
+}
+
+// parse decompresses and parses body, or rejects it.
+func (h *Handler) parse(ctx *fasthttp.RequestCtx, w *work, body []byte) (*wire.Batch, bool) {
+	decoded, err := h.decompress(w, body)
+	switch {
+	case err == errTooLarge:
+		h.reject(ctx, ReasonDecodedTooLarge, "batch over the limit once decompressed", nil)
+		return nil, false
+	case err != nil:
+		h.reject(ctx, ReasonBadCompression, err.Error(), nil)
+		return nil, false
+	}
+	b, err := w.parser.Parse(decoded)
+	if err != nil {
+		var werr *wire.Error
+		if !errors.As(err, &werr) {
+			werr = &wire.Error{Reason: wire.ReasonBadJSON, Detail: err.Error()}
+		}
+		h.reject(ctx, werr.Reason, werr.Detail, nil)
+		return nil, false
+	}
+	return b, true
+}
+
+// admit checks the batch's site and the request's origin, or rejects it.
+func (h *Handler) admit(ctx *fasthttp.RequestCtx, b *wire.Batch) bool {
+	s, ok := h.cfg.Sites.Lookup(b.Site)
+	if !ok {
+		h.reject(ctx, ReasonUnknownSite, "no such site", b.Site)
+		return false
+	}
+	origin := ctx.Request.Header.Peek(fasthttp.HeaderOrigin)
+	switch {
+	case len(origin) == 0 && !h.cfg.AllowMissingOrigin:
+		h.reject(ctx, ReasonOriginMissing, "no Origin header", b.Site)
+		return false
+	case len(origin) > 0 && !s.Allows(origin):
+		h.reject(ctx, ReasonOriginNotAllowed, "origin not listed for the site", b.Site)
+		return false
+	}
+	return true
+}
+
+// buildRows fills w.batch with one row per event. The IP address and the
+// User-Agent are read here, turned into a visitor id and classes, and go
+// no further.
+func (h *Handler) buildRows(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, now time.Time) {
+	// The consent engine will decide the tier here; until then, the default.
+	tier := consent.DefaultTier
+	ua := ctx.UserAgent()
+	rc := &w.rc
+	*rc = row.Context{Site: b.Site, SentAt: b.SentAt, ReceivedAt: now.UnixMilli(), Tier: tier}
+	if tier.AllowsVisitorKey() {
+		w.visitor = h.cfg.Keyer.AppendVisitorID(w.visitor[:0], b.Site, w.clientIP(ctx.RemoteIP()), ua)
+		rc.VisitorID = w.visitor
+	}
+	agent := h.cfg.Agents.Classify(ua)
+	rc.Browser, rc.OS, rc.Device = agent.Browser, agent.OS, agent.Device
+	w.rows = row.AppendRows(w.rows[:0], b, rc)
+	w.batch = sink.Batch{Site: b.Site, ReceivedAt: now, Rows: w.rows, Events: len(b.Events)}
+}
+
+// v4InV6Prefix is ::ffff:0:0/96, the prefix of IPv4-mapped IPv6 addresses.
+var v4InV6Prefix = [12]byte{10: 0xff, 11: 0xff}
+
+// clientIP returns ip in its 16-byte form, so that a visitor hashes the
+// same over IPv4 and IPv4-mapped IPv6, without allocating.
+func (w *work) clientIP(ip net.IP) []byte {
+	if v4 := ip.To4(); v4 != nil {
+		copy(w.ip[:12], v4InV6Prefix[:])
+		copy(w.ip[12:], v4)
+		return w.ip[:]
+	}
+	copy(w.ip[:], ip)
+	return w.ip[:]
+}

@@ -1,0 +1,138 @@
+// Package ingest is the collector's POST /e handler: it takes a batch from
+// the network to a sink. In order:
+//
+//  1. limits: the body (fasthttp enforces it while reading; HandleReadError
+//     answers for it) and the decoded size;
+//  2. decompression, chosen by the body's magic bytes (gzip 1f8b, zstd
+//     28b52ffd, otherwise raw JSON), bounded so a compression bomb costs at
+//     most the decoded limit;
+//  3. parsing with a pooled wire.Parser;
+//  4. the site and the request's Origin header against the site registry;
+//  5. per batch: the consent tier (consent.DefaultTier until the consent
+//     engine lands), the visitor id from site, IP and User-Agent, and the
+//     User-Agent's classes; the IP and User-Agent go no further;
+//  6. one row per event, all of a batch handed to the sink in one call.
+//
+// Every refusal is a 4xx with a short reason in the X-Crumbless-Reason
+// header and the body, counted in
+// crumbless_batches_rejected_total{reason="..."} and logged at most once per
+// reason every 10 seconds. A warm handler allocates nothing per batch.
+//
+// It must not import collector; it imports the collector/<x> packages it
+// composes (site, identity, enrich, row, sink).
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/VictoriaMetrics/metrics"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/crumbless/crumbless/collector/enrich"
+	"github.com/crumbless/crumbless/collector/identity"
+	"github.com/crumbless/crumbless/collector/sink"
+	"github.com/crumbless/crumbless/collector/site"
+	"github.com/crumbless/crumbless/sdk/wire"
+)
+
+// Config configures a Handler. Sites, Sink, Keyer and Agents are required;
+// the zero value of every other field means its default.
+type Config struct {
+	Sites  *site.Registry
+	Sink   sink.Sink
+	Keyer  *identity.Keyer
+	Agents *enrich.Classifier
+
+	// MaxBodyBytes is the largest request body; default wire.MaxBodyBytes.
+	// Give the same to fasthttp.Server.MaxRequestBodySize.
+	MaxBodyBytes int
+	// MaxDecodedBytes is the largest batch after decompression; default
+	// wire.MaxDecodedBytes.
+	MaxDecodedBytes int
+	// AllowMissingOrigin accepts batches without an Origin header (demo
+	// mode; also curl and server-side senders). Off, they are refused with
+	// origin_missing.
+	AllowMissingOrigin bool
+	// LogEvery is the least time between two log lines for one rejection
+	// reason; default 10s.
+	LogEvery time.Duration
+
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives the throttled rejection lines; nil means slog.Default().
+	Logger *slog.Logger
+	// Metrics receives the handler's counters; nil means a private set.
+	Metrics *metrics.Set
+}
+
+// zstdWindow returns the largest zstd window accepted: the decoded limit,
+// but at least 1 MiB. A batch never needs a window larger than itself, and
+// encoders that know the input size (as with one batch) size the window to
+// it; a frame that declares a larger one is refused as decoded_too_large
+// before anything is allocated for it.
+func zstdWindow(decodedLimit int) uint64 {
+	return uint64(max(decodedLimit, 1<<20))
+}
+
+// Handler handles POST /e. It is safe for concurrent use.
+type Handler struct {
+	cfg      Config
+	zstdOpts []zstd.DOption
+	counters counters
+	throttle *throttle
+	pool     sync.Pool // *work
+}
+
+// New checks cfg and returns a Handler.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Sites == nil || cfg.Sink == nil || cfg.Keyer == nil || cfg.Agents == nil {
+		return nil, errors.New("creating ingest handler: Sites, Sink, Keyer and Agents are required")
+	}
+	cfg = cfg.withDefaults()
+	if cfg.MaxBodyBytes < 0 || cfg.MaxDecodedBytes < 0 {
+		return nil, fmt.Errorf("creating ingest handler: negative limit (body %d, decoded %d)", cfg.MaxBodyBytes, cfg.MaxDecodedBytes)
+	}
+	h := &Handler{
+		cfg:      cfg,
+		throttle: newThrottle(cfg.LogEvery),
+		zstdOpts: []zstd.DOption{
+			zstd.WithDecoderConcurrency(1), // decode in the handler's goroutine
+			zstd.WithDecoderLowmem(true),
+			// The decoder allocates its whole window up front, so the
+			// window is what bounds a zstd body's memory; see zstdWindow.
+			zstd.WithDecoderMaxWindow(zstdWindow(cfg.MaxDecodedBytes)),
+			zstd.WithDecoderMaxMemory(zstdWindow(cfg.MaxDecodedBytes)),
+			// Always stream: the in-memory shortcut prints to stderr when a
+			// frame goes over the limit.
+			zstd.WithDecodeBuffersBelow(0),
+		},
+	}
+	h.counters.register(cfg.Metrics)
+	return h, nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = wire.MaxBodyBytes
+	}
+	if c.MaxDecodedBytes == 0 {
+		c.MaxDecodedBytes = wire.MaxDecodedBytes
+	}
+	if c.LogEvery <= 0 {
+		c.LogEvery = 10 * time.Second
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Metrics == nil {
+		c.Metrics = metrics.NewSet()
+	}
+	return c
+}

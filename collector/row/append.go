@@ -1,0 +1,81 @@
+package row
+
+import (
+	"strconv"
+
+	"github.com/crumbless/crumbless/sdk/wire"
+)
+
+// AppendRows appends one row per event of b, each ending in '\n', and
+// returns the extended buffer.
+func AppendRows(dst []byte, b *wire.Batch, c *Context) []byte {
+	for i := range b.Events {
+		dst = AppendRow(dst, &b.Events[i], c)
+		dst = append(dst, '\n')
+	}
+	return dst
+}
+
+// AppendRow appends e as one JSON object, without a line end. The field
+// order is fixed (see SCHEMA.md); path and referrer are always present,
+// other empty optional fields are left out.
+func AppendRow(dst []byte, e *wire.Event, c *Context) []byte {
+	dst = append(dst, `{"event_id":`...)
+	dst = wire.AppendString(dst, e.ID)
+	dst = append(dst, `,"type":"`...)
+	dst = append(dst, e.Kind.String()...)
+	dst = append(dst, `","site":`...)
+	dst = wire.AppendString(dst, c.Site)
+	dst = append(dst, `,"ts":"`...)
+	dst = AppendTime(dst, EventTime(e.TS, c.SentAt, c.ReceivedAt))
+	dst = append(dst, `","received_at":"`...)
+	dst = AppendTime(dst, c.ReceivedAt)
+	dst = append(dst, `","path":`...)
+	dst = wire.AppendString(dst, e.Path)
+	dst = append(dst, `,"referrer":`...)
+	dst = wire.AppendString(dst, e.Referrer)
+	dst = appendEventContext(dst, e)
+	return appendBatchContext(dst, c)
+}
+
+func appendEventContext(dst []byte, e *wire.Event) []byte {
+	dst = appendOptional(dst, `,"title":`, e.Title)
+	dst = appendOptional(dst, `,"viewport":`, e.Viewport)
+	dst = appendOptional(dst, `,"lang":`, e.Lang)
+	dst = appendOptional(dst, `,"tz":`, e.TZ)
+	dst = appendOptional(dst, `,"name":`, e.Name)
+	if len(e.Props) > 0 {
+		dst = wire.AppendProps(append(dst, `,"props":`...), e.Props)
+	}
+	return dst
+}
+
+func appendBatchContext(dst []byte, c *Context) []byte {
+	dst = append(dst, `,"tier":"`...)
+	dst = append(dst, c.Tier.String()...)
+	dst = append(dst, '"')
+	if c.Tier.AllowsVisitorKey() {
+		dst = appendOptional(dst, `,"visitor_id":`, c.VisitorID)
+	}
+	dst = appendOptionalString(dst, `,"browser":`, c.Browser)
+	dst = appendOptionalString(dst, `,"os":`, c.OS)
+	dst = appendOptionalString(dst, `,"device":`, c.Device)
+	dst = append(dst, `,"schema_version":`...)
+	dst = strconv.AppendInt(dst, SchemaVersion, 10)
+	return append(dst, '}')
+}
+
+func appendOptional(dst []byte, key string, v []byte) []byte {
+	if len(v) == 0 {
+		return dst
+	}
+	return wire.AppendString(append(dst, key...), v)
+}
+
+func appendOptionalString(dst []byte, key, v string) []byte {
+	if v == "" {
+		return dst
+	}
+	// Class names are short: the conversion stays on the stack.
+	return wire.AppendString(append(dst, key...), []byte(v))
+}

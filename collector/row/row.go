@@ -1,0 +1,36 @@
+// Package row writes the collector's output rows: one JSON object per
+// event, one line each (NDJSON), in a fixed field order. SCHEMA.md beside
+// this file documents every field; schema/event-v1.schema.json publishes the
+// same as JSON Schema.
+//
+// Rows are appended to a caller's buffer (AppendRow, AppendRows) and a warm
+// buffer makes that allocation-free. Strings are escaped by wire.AppendString.
+//
+// It must not import collector or any other collector/<x> package.
+package row
+
+import "github.com/crumbless/crumbless/consent"
+
+// SchemaVersion is the version of the row format, written in every row as
+// schema_version. It changes only when a field changes meaning or is
+// removed; adding an optional field keeps it.
+const SchemaVersion = 1
+
+// Context is what the collector adds to every event of one batch.
+type Context struct {
+	// Site is the batch's site id, already checked against the registry.
+	Site []byte
+	// SentAt is the batch's sent_at, in milliseconds on the sender's clock;
+	// 0 when the sender did not say.
+	SentAt int64
+	// ReceivedAt is when the collector received the batch, in milliseconds
+	// since the Unix epoch.
+	ReceivedAt int64
+	// Tier is the consent tier the batch was accepted under.
+	Tier consent.Tier
+	// VisitorID is the hashed visitor key; it is written only when Tier
+	// allows a visitor key.
+	VisitorID []byte
+	// Browser, OS and Device are class names derived from the User-Agent.
+	Browser, OS, Device string
+}

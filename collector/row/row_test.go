@@ -1,0 +1,190 @@
+package row
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/crumbless/crumbless/consent"
+	"github.com/crumbless/crumbless/sdk/wire"
+)
+
+var received = time.Date(2026, 11, 23, 18, 20, 1, 123e6, time.UTC).UnixMilli()
+
+func fullEvent() *wire.Event {
+	return &wire.Event{
+		ID: []byte("ev1"), Kind: wire.KindCustom, TS: 1000,
+		Path: []byte("/pricing"), Referrer: []byte("https://search.example/"),
+		Title: []byte("Pricing"), Viewport: []byte("lg"), Lang: []byte("en-GB"), TZ: []byte("Europe/London"),
+		Name:  []byte("signup"),
+		Props: []wire.Prop{{Key: []byte("plan"), Value: []byte("pro")}},
+	}
+}
+
+func fullContext() *Context {
+	return &Context{
+		Site: []byte("example.com"), SentAt: 3000, ReceivedAt: received,
+		Tier: consent.T2, VisitorID: []byte("0123456789abcdef"),
+		Browser: "Firefox", OS: "Linux", Device: "desktop",
+	}
+}
+
+func TestAppendRow(t *testing.T) {
+	minimal := &wire.Event{ID: []byte("ev2"), Kind: wire.KindPageview, TS: 3000}
+	t1 := fullContext()
+	t1.Tier = consent.T1
+	tests := []struct {
+		name string
+		e    *wire.Event
+		c    *Context
+		want string
+	}{
+		{"every field", fullEvent(), fullContext(),
+			`{"event_id":"ev1","type":"custom","site":"example.com","ts":"2026-11-23T18:19:59.123Z",` +
+				`"received_at":"2026-11-23T18:20:01.123Z","path":"/pricing","referrer":"https://search.example/",` +
+				`"title":"Pricing","viewport":"lg","lang":"en-GB","tz":"Europe/London","name":"signup",` +
+				`"props":{"plan":"pro"},"tier":"T2","visitor_id":"0123456789abcdef","browser":"Firefox",` +
+				`"os":"Linux","device":"desktop","schema_version":1}`},
+		{"empty optional fields", minimal, &Context{Site: []byte("a"), SentAt: 3000, ReceivedAt: received, Tier: consent.T2, Device: "unknown"},
+			`{"event_id":"ev2","type":"pageview","site":"a","ts":"2026-11-23T18:20:01.123Z",` +
+				`"received_at":"2026-11-23T18:20:01.123Z","path":"","referrer":"","tier":"T2","device":"unknown","schema_version":1}`},
+		{"tier without visitor key", minimal, t1,
+			`{"event_id":"ev2","type":"pageview","site":"example.com","ts":"2026-11-23T18:20:01.123Z",` +
+				`"received_at":"2026-11-23T18:20:01.123Z","path":"","referrer":"","tier":"T1","browser":"Firefox",` +
+				`"os":"Linux","device":"desktop","schema_version":1}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := string(AppendRow([]byte("prefix"), tt.e, tt.c))
+			if got != "prefix"+tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, "prefix"+tt.want)
+			}
+			if !json.Valid([]byte(tt.want)) {
+				t.Error("row is not valid JSON")
+			}
+		})
+	}
+}
+
+func TestAppendRowEscapes(t *testing.T) {
+	e := fullEvent()
+	e.Path = []byte("/a\"b\\c\nd\u2028</script>\xff")
+	e.Props = []wire.Prop{{Key: []byte("k\n"), Value: []byte("v\r")}}
+	out := AppendRows(nil, &wire.Batch{Events: []wire.Event{*e}}, fullContext())
+	if bytes.Count(out, []byte("\n")) != 1 || out[len(out)-1] != '\n' {
+		t.Fatalf("row is not exactly one line: %q", out)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(out, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["path"] != "/a\"b\\c\nd\u2028</script>\ufffd" {
+		t.Errorf("path read back as %q", m["path"])
+	}
+}
+
+func TestEventTime(t *testing.T) {
+	const day = wire.MaxClockSkewMillis
+	tests := []struct {
+		name                   string
+		ts, sentAt, receivedAt int64
+		want                   int64
+	}{
+		{"sender clock right", 900, 1000, 1000, 900},
+		{"sender clock 1h slow", 900, 1000, 1000 + 3600e3, 900 + 3600e3},
+		{"sender clock 1h fast", 3600e3 + 900, 3600e3 + 1000, 1000, 900},
+		{"event after sent_at: clamped to received", 1200, 1000, 5000, 5000},
+		{"waited over a day: clamped to skew limit", 1, 2 * day, 3 * day, 2 * day},
+		{"no sent_at: event time as is", 4000, 0, 5000, 4000},
+		{"no sent_at, future event: clamped", 9000, 0, 5000, 5000},
+		{"no sent_at, ancient event: clamped", 1, 0, 2 * day, day},
+	}
+	for _, tt := range tests {
+		if got := EventTime(tt.ts, tt.sentAt, tt.receivedAt); got != tt.want {
+			t.Errorf("%s: EventTime(%d, %d, %d) = %d, want %d", tt.name, tt.ts, tt.sentAt, tt.receivedAt, got, tt.want)
+		}
+	}
+}
+
+func TestAppendTimeMatchesTimeFormat(t *testing.T) {
+	for _, ms := range []int64{0, 1, 999, received, -1, -86400001, 253402300799999, 253402300800000, -62167219200001} {
+		want := time.UnixMilli(ms).UTC().Format(timeLayout)
+		if got := string(AppendTime(nil, ms)); got != want {
+			t.Errorf("AppendTime(%d) = %s, want %s", ms, got, want)
+		}
+	}
+	for ms := int64(1_600_000_000_000); ms < 1_900_000_000_000; ms += 7_777_777_777 {
+		if got, want := string(AppendTime(nil, ms)), time.UnixMilli(ms).UTC().Format(timeLayout); got != want {
+			t.Fatalf("AppendTime(%d) = %s, want %s", ms, got, want)
+		}
+	}
+}
+
+func TestAppendTime(t *testing.T) {
+	for ms, want := range map[int64]string{
+		received: "2026-11-23T18:20:01.123Z",
+		0:        "1970-01-01T00:00:00.000Z",
+		1:        "1970-01-01T00:00:00.001Z",
+	} {
+		if got := string(AppendTime(nil, ms)); got != want {
+			t.Errorf("AppendTime(%d) = %s, want %s", ms, got, want)
+		}
+	}
+}
+
+// TestSchemaMatchesRows checks that the published JSON Schema lists exactly
+// the fields a row can have, in the order rows write them, and requires the
+// ones every row has.
+func TestSchemaMatchesRows(t *testing.T) {
+	var schema struct {
+		Required   []string
+		Properties json.RawMessage
+	}
+	if err := json.Unmarshal(JSONSchema, &schema); err != nil {
+		t.Fatal(err)
+	}
+	props := objectKeys(t, schema.Properties)
+	full := objectKeys(t, AppendRow(nil, fullEvent(), fullContext()))
+	if !slices.Equal(props, full) {
+		t.Errorf("schema properties\n%v\nrow fields\n%v", props, full)
+	}
+	minimal := objectKeys(t, AppendRow(nil, &wire.Event{ID: []byte("x"), Kind: wire.KindPageview, TS: 1}, &Context{Tier: consent.T1}))
+	if !slices.Equal(schema.Required, minimal) {
+		t.Errorf("schema requires\n%v\nminimal row has\n%v", schema.Required, minimal)
+	}
+}
+
+// objectKeys returns the top-level keys of a JSON object, in order.
+func objectKeys(t *testing.T, obj []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if _, err := dec.Token(); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil && err != io.EOF {
+			t.Fatal(err)
+		}
+	}
+	return keys
+}
+
+func TestSchemaDocListsEveryField(t *testing.T) {
+	doc := readFile(t, "SCHEMA.md")
+	for _, k := range objectKeys(t, AppendRow(nil, fullEvent(), fullContext())) {
+		if !strings.Contains(doc, "| `"+k+"` |") {
+			t.Errorf("SCHEMA.md has no row for %q", k)
+		}
+	}
+}

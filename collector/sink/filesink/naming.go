@@ -1,0 +1,59 @@
+package filesink
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+const (
+	tmpPrefix = ".part-"
+	tmpSuffix = ".tmp"
+	fileExt   = ".ndjson.zst"
+)
+
+// safeSite reports whether site can be a directory name: 1 to 253 bytes of
+// lower-case letters, digits, dots and dashes, not starting with a dot
+// (so neither "." nor ".." nor a hidden name), without "..".
+func safeSite(site []byte) bool {
+	if len(site) == 0 || len(site) > 253 || site[0] == '.' {
+		return false
+	}
+	for i, c := range site {
+		ok := 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.' && site[i-1] != '.'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// hourOf returns the hours since the Unix epoch of t.
+func hourOf(t time.Time) int64 {
+	s := t.Unix()
+	h := s / 3600
+	if s < 0 && s%3600 != 0 {
+		h--
+	}
+	return h
+}
+
+// partitionDir returns root/site=SITE/date=YYYY-MM-DD/hour=HH.
+func partitionDir(root, site string, hour int64) string {
+	t := time.Unix(hour*3600, 0).UTC()
+	return filepath.Join(root, "site="+site, "date="+t.Format("2006-01-02"), "hour="+t.Format("15"))
+}
+
+// fileName returns part-<yyyymmddThhmmss>-<node>-<seq>.ndjson.zst.
+func fileName(opened time.Time, node string, seq uint64) string {
+	return fmt.Sprintf("part-%s-%s-%06d%s", opened.UTC().Format("20060102T150405"), node, seq, fileExt)
+}
+
+// tmpName returns the hidden name a file is written under.
+func tmpName(final string) string { return "." + final + tmpSuffix }
+
+// isTmpName reports whether a file name is a temporary file of this sink.
+func isTmpName(name string) bool {
+	return strings.HasPrefix(name, tmpPrefix) && strings.HasSuffix(name, tmpSuffix)
+}

@@ -1,0 +1,34 @@
+// Package site is the registry of the sites a collector accepts events for:
+// each site's id and the origins its pages may send from.
+//
+// It is a leaf of the collector: it must not import collector or any other
+// collector/<x> package, nor a server library.
+package site
+
+// LoopbackAny is the id of the catch-all site that a demo registry returns
+// for any well-formed site id it was not configured with.
+const LoopbackAny = "*"
+
+// Site is one site the collector accepts events for.
+type Site struct {
+	// ID is what the tracker's data-site attribute names, e.g. "example.com".
+	ID string
+	// Origins are the exact origins (scheme://host[:port]) its pages are
+	// served from, e.g. "https://example.com".
+	Origins []string
+	// Loopback also allows http://localhost, http://127.0.0.1 and
+	// http://[::1] on any port (demo mode).
+	Loopback bool
+}
+
+// Allows reports whether a batch sent from origin (the request's Origin
+// header) may be accepted for s. The match is exact: browsers send the
+// origin in lower case without a default port.
+func (s *Site) Allows(origin []byte) bool {
+	for _, o := range s.Origins {
+		if string(origin) == o {
+			return true
+		}
+	}
+	return s.Loopback && isLoopbackOrigin(origin)
+}

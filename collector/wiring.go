@@ -1,0 +1,134 @@
+package collector
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	// Pinned at v1.73.0: v1.74.0 and later need a module the proxy refuses.
+	"github.com/valyala/fasthttp"
+
+	"github.com/crumbless/crumbless/collector/assets"
+	"github.com/crumbless/crumbless/collector/enrich"
+	"github.com/crumbless/crumbless/collector/identity"
+	"github.com/crumbless/crumbless/collector/ingest"
+	"github.com/crumbless/crumbless/collector/sink/filesink"
+	"github.com/crumbless/crumbless/collector/site"
+	"github.com/crumbless/crumbless/sdk"
+)
+
+// HTTP settings. Batches are small; a slow client must not hold a worker.
+// Request headers may be large: a first-party collector gets the site's
+// cookies with every beacon, and fasthttp's 4 KiB default would refuse
+// some of those requests.
+const (
+	readTimeout    = 10 * time.Second
+	writeTimeout   = 10 * time.Second
+	idleTimeout    = 60 * time.Second
+	readBufferSize = 16 << 10
+)
+
+// builtinAssets returns the tracker files built into the binary; tests
+// replace it to see a collector start without them.
+var builtinAssets = sdk.Assets
+
+// build creates the parts; on error, release undoes what was done.
+func (s *Server) build() error {
+	list := s.cfg.Assets
+	if list == nil {
+		var err error
+		if list, err = builtinAssets(); err != nil {
+			return fmt.Errorf("loading the tracker: %w", err)
+		}
+	}
+	var err error
+	if s.assets, err = assets.New(list); err != nil {
+		return err
+	}
+	sites, err := site.NewRegistry(siteList(s.cfg.Sites), s.cfg.Demo)
+	if err != nil {
+		return fmt.Errorf("loading sites: %w", err)
+	}
+	if s.keyer, err = identity.New(identity.Config{Now: s.cfg.Now}); err != nil {
+		return fmt.Errorf("starting identity: %w", err)
+	}
+	if s.sink, err = filesink.Open(s.fileSinkConfig()); err != nil {
+		return err
+	}
+	if s.ingest, err = ingest.New(s.ingestConfig(sites)); err != nil {
+		return err
+	}
+	s.pages = s.pagesHandler()
+	return nil
+}
+
+func siteList(cfg []SiteConfig) []site.Site {
+	list := make([]site.Site, len(cfg))
+	for i, c := range cfg {
+		list[i] = site.Site{ID: c.ID, Origins: c.Origins}
+	}
+	return list
+}
+
+func (s *Server) fileSinkConfig() filesink.Config {
+	return filesink.Config{
+		Dir:           s.cfg.DataDir,
+		RollInterval:  s.cfg.Files.RollInterval,
+		FlushInterval: s.cfg.Files.FlushInterval,
+		MaxFileBytes:  s.cfg.Files.MaxFileBytes,
+		Now:           s.cfg.Now,
+		Logger:        s.log,
+		Metrics:       s.metrics,
+	}
+}
+
+func (s *Server) ingestConfig(sites *site.Registry) ingest.Config {
+	return ingest.Config{
+		Sites:              sites,
+		Sink:               s.sink,
+		Keyer:              s.keyer,
+		Agents:             enrich.NewClassifier(0),
+		MaxBodyBytes:       s.cfg.Limits.BodyBytes,
+		MaxDecodedBytes:    s.cfg.Limits.DecodedBytes,
+		AllowMissingOrigin: s.cfg.Demo,
+		Now:                s.cfg.Now,
+		Logger:             s.log,
+		Metrics:            s.metrics,
+	}
+}
+
+func (s *Server) newHTTPServer() *fasthttp.Server {
+	return &fasthttp.Server{
+		Handler:                      s.route,
+		ErrorHandler:                 s.readError,
+		Name:                         "crumbless",
+		MaxRequestBodySize:           s.cfg.Limits.BodyBytes,
+		ReadBufferSize:               readBufferSize,
+		ReadTimeout:                  readTimeout,
+		WriteTimeout:                 writeTimeout,
+		IdleTimeout:                  idleTimeout,
+		CloseOnShutdown:              true,
+		DisablePreParseMultipartForm: true,
+		Logger:                       fasthttpLogger{s.log},
+	}
+}
+
+// pagesHandler serves PagesDir, or returns nil when there is none.
+func (s *Server) pagesHandler() fasthttp.RequestHandler {
+	dir := s.cfg.PagesDir
+	if dir == "" {
+		return nil
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		s.log.Warn("pages directory not found; serving the API only", "dir", dir)
+		return nil
+	}
+	s.stopPages = make(chan struct{})
+	fs := &fasthttp.FS{
+		Root:         dir,
+		IndexNames:   []string{"index.html"},
+		CleanStop:    s.stopPages,
+		PathNotFound: notFound,
+	}
+	return fs.NewRequestHandler()
+}
