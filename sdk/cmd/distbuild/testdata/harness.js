@@ -94,6 +94,15 @@ async function settle() {
   await Promise.all(pending);
 }
 
+// settleUntil settles until cond() holds, for up to 10 s of real time:
+// compiling the module runs off the main thread and can take a while on a
+// loaded machine.
+async function settleUntil(cond) {
+  const start = process.hrtime.bigint();
+  do await settle();
+  while (!cond() && process.hrtime.bigint() - start < 10_000_000_000n);
+}
+
 async function main() {
   // A call queued by the stub before the loader runs.
   window.crumbless = window.crumbless || function () {
@@ -104,7 +113,8 @@ async function main() {
   let code = fs.readFileSync(path.join(dist, 'crumbless.js'), 'utf8');
   code = code.replace('__CRUMBLESS_WASM__', 'tracker.wasm');
   vm.runInThisContext(code);
-  await settle();
+  // Ready means the pageview is queued and its flush timer armed.
+  await settleUntil(() => scenario === 'nosite' || armed());
   out({ warnings, wasmFetches, timer: armed() ? armed().delay : -1 });
   if (scenario === 'nosite') return;
 
