@@ -7,7 +7,7 @@ import (
 
 // AppendBatch appends b as JSON to dst and returns the extended buffer.
 func AppendBatch(dst []byte, b *Batch) []byte {
-	dst = AppendBatchStart(dst, b.Site, b.SentAt)
+	dst = AppendBatchHead(dst, b)
 	for i := range b.Events {
 		if i > 0 {
 			dst = append(dst, ',')
@@ -17,15 +17,27 @@ func AppendBatch(dst []byte, b *Batch) []byte {
 	return AppendBatchEnd(dst)
 }
 
-// AppendBatchStart appends the head of a batch, up to the opening of the
-// events array. Events follow, separated by commas, then AppendBatchEnd.
+// AppendBatchStart appends the head of a batch without consent fields, up
+// to the opening of the events array. Events follow, separated by commas,
+// then AppendBatchEnd.
 func AppendBatchStart(dst, site []byte, sentAt int64) []byte {
+	return AppendBatchHead(dst, &Batch{Site: site, SentAt: sentAt})
+}
+
+// AppendBatchHead appends the head of b (everything but its Events), up to
+// the opening of the events array.
+func AppendBatchHead(dst []byte, b *Batch) []byte {
 	dst = append(dst, `{"v":`...)
 	dst = strconv.AppendInt(dst, Version, 10)
 	dst = append(dst, `,"site":`...)
-	dst = AppendString(dst, site)
+	dst = AppendString(dst, b.Site)
 	dst = append(dst, `,"sent_at":`...)
-	dst = strconv.AppendInt(dst, sentAt, 10)
+	dst = strconv.AppendInt(dst, b.SentAt, 10)
+	dst = appendField(dst, `,"tier":`, b.Tier)
+	dst = appendField(dst, `,"flags":`, b.Flags)
+	dst = appendField(dst, `,"signals":`, b.Signals)
+	dst = appendField(dst, `,"policy":`, b.Policy)
+	dst = appendField(dst, `,"uid":`, b.UID)
 	return append(dst, `,"events":[`...)
 }
 
@@ -47,6 +59,9 @@ func AppendEvent(dst []byte, e *Event) []byte {
 	dst = appendField(dst, `,"lang":`, e.Lang)
 	dst = appendField(dst, `,"tz":`, e.TZ)
 	dst = appendField(dst, `,"name":`, e.Name)
+	dst = appendField(dst, `,"method":`, e.Method)
+	dst = appendField(dst, `,"states":`, e.States)
+	dst = appendField(dst, `,"evidence":`, e.Evidence)
 	if len(e.Props) > 0 {
 		dst = AppendProps(append(dst, `,"props":`...), e.Props)
 	}

@@ -29,6 +29,18 @@ const (
 	// MaxPropKeyLen and MaxPropValueLen bound each property.
 	MaxPropKeyLen   = 64
 	MaxPropValueLen = 256
+	// MaxTierLen, MaxFlagsLen, MaxPolicyLen and MaxUIDLen bound the batch's
+	// consent fields; MaxSignalsLen the encoded signals.
+	MaxTierLen    = 2
+	MaxFlagsLen   = 8
+	MaxPolicyLen  = 64
+	MaxUIDLen     = 64
+	MaxSignalsLen = 1024
+	// MaxMethodLen bounds a consent event's method; MaxStatesLen its encoded
+	// states; MaxEvidenceLen the raw evidence it carries (a TC or GPP string).
+	MaxMethodLen   = 32
+	MaxStatesLen   = 256
+	MaxEvidenceLen = 16 << 10
 	// MaxClockSkewMillis is how far an event's time may lie before the
 	// batch's sent_at; older claims are moved up to it.
 	MaxClockSkewMillis = 24 * 60 * 60 * 1000

@@ -19,6 +19,7 @@ const (
 	ReasonBadEventID    = "bad_event_id"
 	ReasonBadName       = "bad_event_name"
 	ReasonTooManyProps  = "too_many_props"
+	ReasonBadConsent    = "bad_consent"
 )
 
 // Reasons lists every Reason constant, for callers that count rejections
@@ -26,6 +27,7 @@ const (
 var Reasons = []string{
 	ReasonBadJSON, ReasonBadVersion, ReasonBadSite, ReasonNoEvents, ReasonTooManyEvents,
 	ReasonBadEvent, ReasonBadEventType, ReasonBadEventID, ReasonBadName, ReasonTooManyProps,
+	ReasonBadConsent,
 }
 
 // Error is why a batch was refused.
@@ -68,6 +70,9 @@ func (p *Parser) Parse(src []byte) (*Batch, error) {
 		return nil, fail(ReasonBadSite, "site missing or too long")
 	}
 	b.SentAt = v.GetInt64("sent_at")
+	if err := p.parseConsent(v); err != nil {
+		return nil, err
+	}
 	events := v.GetArray("events")
 	switch {
 	case len(events) == 0:
@@ -118,6 +123,12 @@ func (p *Parser) parseEvent(v *fastjson.Value) error {
 			e.Name = Truncate(stringOf(v), MaxNameLen)
 		case "props":
 			props = v
+		case "method":
+			e.Method = Truncate(stringOf(v), MaxMethodLen)
+		case "states":
+			e.States = stringOf(v)
+		case "evidence":
+			e.Evidence = stringOf(v)
 		}
 	})
 	switch {
@@ -129,8 +140,30 @@ func (p *Parser) parseEvent(v *fastjson.Value) error {
 		return fail(ReasonBadEvent, "event time missing")
 	case e.Kind == KindCustom && len(e.Name) == 0:
 		return fail(ReasonBadName, "custom event without a name")
+	case len(e.States) > MaxStatesLen || len(e.Evidence) > MaxEvidenceLen:
+		return fail(ReasonBadConsent, "consent states or evidence too long")
+	case e.Kind == KindConsent && len(e.States) == 0:
+		return fail(ReasonBadConsent, "consent event without states")
 	}
 	return p.parseProps(e, props)
+}
+
+// parseConsent reads the batch's consent fields. They are short, opaque
+// strings here; the collector's consent package gives them meaning. One
+// that is too long is refused rather than truncated, since a cut signal
+// would mean something else.
+func (p *Parser) parseConsent(v *fastjson.Value) error {
+	b := &p.batch
+	b.Tier = v.GetStringBytes("tier")
+	b.Flags = v.GetStringBytes("flags")
+	b.Signals = v.GetStringBytes("signals")
+	b.Policy = v.GetStringBytes("policy")
+	b.UID = v.GetStringBytes("uid")
+	if len(b.Tier) > MaxTierLen || len(b.Flags) > MaxFlagsLen || len(b.Signals) > MaxSignalsLen ||
+		len(b.Policy) > MaxPolicyLen || len(b.UID) > MaxUIDLen {
+		return fail(ReasonBadConsent, "a consent field is too long")
+	}
+	return nil
 }
 
 // stringOf returns v's contents if v is a JSON string, else nil.

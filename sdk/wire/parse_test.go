@@ -34,6 +34,8 @@ func TestParseRejects(t *testing.T) {
 		{"props not object", `{"v":1,"site":"s","events":[{"id":"e","type":"custom","ts":1,"name":"n","props":[]}]}`, ReasonBadEvent},
 		{"prop not string", `{"v":1,"site":"s","events":[{"id":"e","type":"custom","ts":1,"name":"n","props":{"a":1}}]}`, ReasonBadEvent},
 		{"too many props", `{"v":1,"site":"s","events":[` + props + `]}`, ReasonTooManyProps},
+		{"signals too long", `{"v":1,"site":"s","signals":"` + strings.Repeat("g", MaxSignalsLen+1) + `","events":[` + ev + `]}`, ReasonBadConsent},
+		{"consent without states", `{"v":1,"site":"s","events":[{"id":"e","type":"consent","ts":1}]}`, ReasonBadConsent},
 	}
 	var p Parser
 	for _, c := range cases {

@@ -5,12 +5,19 @@
 // A batch is one JSON object, sent as the body of POST /e, optionally
 // compressed (gzip or zstd, detected by the collector from the magic bytes):
 //
-//	{"v":1,"site":"example.com","sent_at":1732380000123,"events":[
+//	{"v":1,"site":"example.com","sent_at":1732380000123,
+//	 "tier":"T2","signals":"…","policy":"9f3a…","events":[
 //	  {"id":"kq3v…","type":"pageview","ts":1732380000001,"path":"/pricing",
 //	   "referrer":"https://search.example/","title":"Pricing",
 //	   "viewport":"lg","lang":"en-GB","tz":"Europe/London"},
 //	  {"id":"kq3w…","type":"custom","ts":1732380004321,"path":"/pricing",
 //	   "name":"signup","props":{"plan":"pro"}}]}
+//
+// The batch-level consent fields are the page's decision for every event
+// in the batch (the tracker starts a new batch when its decision changes):
+// tier and flags, the consent signals it decided from (consent.AppendSignals),
+// the hash of the site policy it used, and at tier T3 the stable first-party
+// id. The collector decides again and lowers, never raises.
 //
 // Times are milliseconds since the Unix epoch on the sender's clock; the
 // collector corrects them by the difference between sent_at and its own clock.
@@ -37,9 +44,12 @@ const (
 	KindPageview
 	// KindCustom is an event the site sent with crumbless('event', name, props).
 	KindCustom
+	// KindConsent is a change of the visitor's consent: the collector writes
+	// a consent record for it, not an event row.
+	KindConsent
 )
 
-var kindNames = [...]string{"", "pageview", "custom"}
+var kindNames = [...]string{"", "pageview", "custom", "consent"}
 
 // String returns the name used on the wire and in output rows.
 func (k Kind) String() string {
