@@ -59,6 +59,7 @@ console.warn = () => warnings++;
 // The network.
 const wasm = fs.readFileSync(path.join(dist, 'tracker.wasm'));
 let wasmFetches = 0;
+let posts = 0; // event posts by fetch, counted when fetch is called
 const pending = [];
 globalThis.fetch = (url, opts) => {
   url = String(url);
@@ -67,6 +68,7 @@ globalThis.fetch = (url, opts) => {
     const headers = scenario === 'notype' ? {} : { 'Content-Type': 'application/wasm' };
     return Promise.resolve(new Response(wasm, { headers }));
   }
+  posts++;
   const p = opts.body.arrayBuffer().then((ab) => {
     const body = Buffer.from(ab);
     const gzip = body[0] === 0x1f && body[1] === 0x8b;
@@ -123,7 +125,7 @@ async function main() {
   crumbless('unknown', 'x');
   clock += 500;
   fire(); // 2 s after the first event: a normal, compressed send
-  await settle();
+  await settleUntil(() => posts > 0); // gzip runs off the main thread
 
   // Twenty events flush at once; the page is hidden while that batch is
   // being compressed, so it goes raw by beacon and is not posted after.
