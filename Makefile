@@ -59,6 +59,8 @@ fuzz:
 	$(GO) test ./collector/site -run '^$$' -fuzz FuzzValidateOrigin -fuzztime $(FUZZTIME)
 	$(GO) test ./collector/site -run '^$$' -fuzz FuzzValidID -fuzztime $(FUZZTIME)
 	$(GO) test ./collector -run '^$$' -fuzz FuzzParseConfig -fuzztime $(FUZZTIME)
+	$(GO) test ./consent/tcf -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+	$(GO) test ./consent/gpp -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
 
 bench: build
 	bench/tagweight.sh

@@ -1,0 +1,106 @@
+package gpp
+
+// b64 maps a base64url character to its 6-bit value, or 0xff. '+' and '/'
+// are tolerated on input as 62 and 63 (consent.md §4.2.1).
+var b64 = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	const alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	for i := 0; i < len(alpha); i++ {
+		t[alpha[i]] = byte(i)
+	}
+	t['+'], t['/'] = 62, 63
+	return t
+}()
+
+// decodeSegment appends the bits of one base64url segment (no padding,
+// trailing '=' tolerated) to dst and returns the new slice and the number
+// of valid bits. ok is false on a character outside the alphabet.
+func decodeSegment(dst []byte, seg string) (out []byte, nbits int, ok bool) {
+	for len(seg) > 0 && seg[len(seg)-1] == '=' {
+		seg = seg[:len(seg)-1]
+	}
+	var acc uint32
+	var n uint
+	for i := 0; i < len(seg); i++ {
+		v := b64[seg[i]]
+		if v == 0xff {
+			return dst, 0, false
+		}
+		acc = acc<<6 | uint32(v)
+		n += 6
+		if n >= 8 {
+			n -= 8
+			dst = append(dst, byte(acc>>n))
+			acc &= 1<<n - 1
+		}
+	}
+	if n > 0 {
+		dst = append(dst, byte(acc<<(8-n)))
+	}
+	return dst, len(seg) * 6, true
+}
+
+// reader is a big-endian bit reader. Reading past the end sets short and
+// returns zeros, so callers check short once per field group.
+type reader struct {
+	b     []byte
+	n     int // number of valid bits
+	pos   int
+	short bool
+}
+
+func (r *reader) left() int { return r.n - r.pos }
+
+// uint reads k ≤ 64 bits.
+func (r *reader) uint(k int) uint64 {
+	if k > r.n-r.pos {
+		r.short = true
+		r.pos = r.n
+		return 0
+	}
+	var v uint64
+	for k > 0 {
+		byteIdx := r.pos >> 3
+		off := r.pos & 7
+		take := 8 - off
+		if take > k {
+			take = k
+		}
+		bitsv := uint64(r.b[byteIdx]>>(8-off-take)) & (1<<take - 1)
+		v = v<<take | bitsv
+		k -= take
+		r.pos += take
+	}
+	return v
+}
+
+func (r *reader) bit() bool { return r.uint(1) == 1 }
+
+// maxFibTerms bounds a Fibonacci code: F(30) > 1.3 million, far above any
+// section ID or offset.
+const maxFibTerms = 30
+
+// fib reads a Fibonacci-coded integer (terms 1, 2, 3, 5, 8, …; ends with
+// "11"). ok is false if the code is unterminated or too long.
+func (r *reader) fib() (v int, ok bool) {
+	a, b := 1, 2 // current term, next term
+	prev := false
+	for i := 0; i <= maxFibTerms; i++ {
+		if r.pos >= r.n {
+			r.short = true
+			return 0, false
+		}
+		bit := r.bit()
+		if bit && prev {
+			return v, true
+		}
+		if bit {
+			v += a
+		}
+		prev = bit
+		a, b = b, a+b
+	}
+	return 0, false
+}
