@@ -32,7 +32,8 @@ type RegionRule struct {
 
 // Policy is one site's consent policy, as its owner configured it. The
 // collector validates it at start-up and sends it to the page (AppendPolicy,
-// ParsePolicy); its Hash travels with each batch.
+// ParsePolicy); its hash (AppendHash) travels with each batch. DefaultPolicy
+// returns sane defaults; the zero Policy is stricter.
 type Policy struct {
 	// Revision is bumped by the owner to ask every visitor again.
 	Revision uint32
@@ -41,15 +42,20 @@ type Policy struct {
 	// Authority is the one source that can grant; SourceNone means region
 	// defaults only.
 	Authority Source
-	// Regions override the built-in region table (DefaultRegions).
+	// Regions come before the built-in region table (DefaultRegions): a
+	// rule here that matches a region beats every built-in rule. At most
+	// MaxRules.
 	Regions []RegionRule
-	// Default is the profile of a known region no rule matches.
+	// Default is the profile of a known region no rule matches. Its zero
+	// value is ProfileStrictest; owners (or the collector, from
+	// DefaultPolicy) set it, usually to ProfileOptOut.
 	Default Profile
 	// GPCScope is what GPC turns off.
 	GPCScope GPCScope
 	// HonorDNT treats DNT: 1 like an objection in opt-in regions.
 	HonorDNT bool
-	// Caps turns purposes off for the whole site: Denied is a cap.
+	// Caps turns purposes off for the whole site: Denied is a cap; Unset and
+	// Granted are no cap. A cap on Necessary turns collection off (T0).
 	Caps [NumPurposes]State
 	// WaitMillis is how long the page waits for a CMP before deciding with
 	// what it has.

@@ -24,11 +24,14 @@ const (
 	ProfileGBStatistical
 	// ProfileOptOut: allowed unless the visitor opts out (US and default).
 	ProfileOptOut
+	// ProfileOff: the site collects nothing in the region (a region cap).
+	ProfileOff
 
+	// NumProfiles is the number of profiles.
 	NumProfiles
 )
 
-var profileNames = [NumProfiles]string{"strictest", "optin", "gb-statistical", "optout"}
+var profileNames = [NumProfiles]string{"strictest", "optin", "gb-statistical", "optout", "off"}
 
 // String returns the profile's configuration name.
 func (p Profile) String() string {

@@ -13,11 +13,17 @@ type Signals struct {
 	// USOptOut is a GPP US section's sale, sharing or targeted-advertising
 	// opt-out, or its GPC subsection.
 	USOptOut bool
+	// NoStorage: the page may not or cannot keep anything on the device
+	// (storage unavailable, or TCF purpose 1 refused: TCFChoice's
+	// ReasonStorageDenied), so no T3.
+	NoStorage bool
 	// Choices holds each source's latest choice, indexed by Source. Only
 	// the policy's authoritative source can grant; every source can deny.
 	Choices [NumSources]Choice
 	// Invalid has bit 1<<Source set for a source whose input failed
 	// validation (a TC string that is not decodable or is policy-invalid):
-	// its choice counts as unset and the decision says why.
+	// its grants count as unset and the decision says why
+	// (ReasonInvalid<Source>). Leave its Choice zero; a Denied in it would
+	// still restrict, since trusting a denial is always safe.
 	Invalid uint8
 }

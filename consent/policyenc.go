@@ -1,0 +1,94 @@
+package consent
+
+// policyLetters are the letter sets of the policy encoding's first five
+// bytes: basis, authority, default profile, GPC scope and DNT.
+var policyLetters = [5]string{"ec", sourceLetters, profileLetters, "sa", "-d"}
+
+// AppendPolicy appends p's encoding (see encode.go).
+func AppendPolicy(dst []byte, p *Policy) []byte {
+	dnt := 0
+	if p.HonorDNT {
+		dnt = 1
+	}
+	for i, v := range [5]int{int(p.Basis), int(p.Authority), int(p.Default), int(p.GPCScope), dnt} {
+		dst = append(dst, letter(policyLetters[i], v))
+	}
+	dst = appendStates(dst, &p.Caps)
+	for _, v := range [3]uint32{p.Revision, p.WaitMillis, p.ValidityDays} {
+		dst = appendDec(append(dst, '.'), uint64(v))
+	}
+	dst = append(dst, '.')
+	for i, r := range p.Regions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(append(dst, r.Match...), '=', letter(profileLetters, int(r.Profile)))
+	}
+	return dst
+}
+
+// ParsePolicy reads AppendPolicy's encoding, of at most MaxPolicyLen bytes
+// and MaxRules rules, each with a valid Match (ValidRegionMatch).
+func ParsePolicy(src []byte) (p Policy, ok bool) {
+	if len(src) < 11 || len(src) > MaxPolicyLen || src[10] != '.' || !parseStates(src[5:10], &p.Caps) {
+		return Policy{}, false
+	}
+	var h [5]int
+	for i := range h {
+		if h[i] = letterIndex(policyLetters[i], src[i]); h[i] < 0 {
+			return Policy{}, false
+		}
+	}
+	p.Basis, p.Authority, p.Default, p.GPCScope, p.HonorDNT = Basis(h[0]), Source(h[1]), Profile(h[2]), GPCScope(h[3]), h[4] == 1
+	rest := src[11:]
+	for _, n := range [3]*uint32{&p.Revision, &p.WaitMillis, &p.ValidityDays} {
+		var f []byte
+		f, rest = cut(rest, '.')
+		v, ok := parseDec(f, 1<<32-1)
+		if !ok || rest == nil {
+			return Policy{}, false
+		}
+		*n = uint32(v)
+	}
+	p.Regions, ok = parseRules(rest)
+	return p, ok
+}
+
+func parseRules(src []byte) ([]RegionRule, bool) {
+	var rules []RegionRule
+	for rest := src; len(src) > 0 && rest != nil; {
+		var r []byte
+		r, rest = cut(rest, ',')
+		n := len(r) - 2
+		if n < 2 || r[n] != '=' || len(rules) == MaxRules || !(string(r[:n]) == "EEA" || validRegion(r[:n])) {
+			return nil, false
+		}
+		prof := letterIndex(profileLetters, r[n+1])
+		if prof < 0 {
+			return nil, false
+		}
+		rules = append(rules, RegionRule{Match: string(r[:n]), Profile: Profile(prof)})
+	}
+	return rules, true
+}
+
+// AppendHash appends the policy's hash: 16 lower-case hex digits of the
+// 64-bit FNV-1a hash of AppendPolicy's encoding. It travels with each batch
+// so the collector knows which policy the page decided with.
+func (p *Policy) AppendHash(dst []byte) []byte {
+	return AppendPolicyHash(dst, AppendPolicy(make([]byte, 0, 128), p))
+}
+
+// AppendPolicyHash appends the hash of an encoded policy. Since the
+// encoding is canonical, for bytes ParsePolicy accepted it equals the
+// parsed policy's AppendHash; the page uses it to avoid re-encoding.
+func AppendPolicyHash(dst, encoded []byte) []byte {
+	h := uint64(14695981039346656037)
+	for _, c := range encoded {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	for i := 60; i >= 0; i -= 4 {
+		dst = append(dst, "0123456789abcdef"[h>>i&15])
+	}
+	return dst
+}
