@@ -3,6 +3,7 @@
 // the parts below it into a Server, and runs the HTTP endpoints:
 //
 //	POST /e                   event batches (collector/ingest)
+//	GET  /c?site=SITE         the site's consent policy and the visitor's region
 //	GET  /crumbless.js        the loader, short cache and ETag (collector/assets)
 //	GET  /tracker.<hash>.wasm the tracker module, immutable
 //	GET  /healthz             200 "ok" while the process runs

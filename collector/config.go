@@ -47,6 +47,9 @@ type Config struct {
 	Files FilesConfig `yaml:"files"`
 	// Limits bound what one request may carry.
 	Limits LimitsConfig `yaml:"limits"`
+	// Region says where visitors' regions come from; without it every
+	// region is unknown and the strictest profile applies.
+	Region RegionConfig `yaml:"region"`
 
 	// Assets are the tracker files to serve; nil means sdk.Assets(), the
 	// ones built into the binary. Not read from YAML.
@@ -67,6 +70,8 @@ type SiteConfig struct {
 	// as browsers send them: scheme://host[:port], like
 	// https://www.example.com. Batches from other origins are refused.
 	Origins []string `yaml:"origins"`
+	// Consent is the site's consent policy; empty means the default.
+	Consent ConsentConfig `yaml:"consent"`
 }
 
 // FilesConfig configures the output files.

@@ -25,7 +25,10 @@ func TestImportRules(t *testing.T) {
 		"collector/sink":          nil,
 		"collector/assets":        nil,
 		"collector/sink/filesink": {"collector/sink"},
-		"collector/ingest":        {"collector/site", "collector/identity", "collector/enrich", "collector/row", "collector/sink"},
+		"collector/region":        nil,
+		"collector/record":        {"collector/sink", "collector/sink/filesink"},
+		"collector/ingest": {"collector/site", "collector/identity", "collector/enrich", "collector/row", "collector/sink",
+			"collector/region", "collector/record", "collector/sink/filesink"},
 		"collector/cmd/crumbless": {"*"},
 	}
 	for pkg, allowed := range leaves {

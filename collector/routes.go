@@ -17,6 +17,8 @@ func (s *Server) route(ctx *fasthttp.RequestCtx) {
 	switch string(path) {
 	case "/e":
 		s.ingest.Handle(ctx)
+	case "/c":
+		s.policy(ctx)
 	case "/healthz":
 		ctx.SetBodyString("ok")
 	case "/readyz":

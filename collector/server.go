@@ -15,7 +15,10 @@ import (
 	"github.com/crumbless/crumbless/collector/assets"
 	"github.com/crumbless/crumbless/collector/identity"
 	"github.com/crumbless/crumbless/collector/ingest"
+	"github.com/crumbless/crumbless/collector/record"
+	"github.com/crumbless/crumbless/collector/region"
 	"github.com/crumbless/crumbless/collector/sink/filesink"
+	"github.com/crumbless/crumbless/collector/site"
 )
 
 // ErrServerClosed is returned by Serve after Shutdown.
@@ -28,12 +31,15 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics.Set
 
-	http   *fasthttp.Server
-	ingest *ingest.Handler
-	assets *assets.Handler
-	pages  fasthttp.RequestHandler // nil when no pages are served
-	keyer  *identity.Keyer
-	sink   *filesink.Sink
+	http    *fasthttp.Server
+	ingest  *ingest.Handler
+	assets  *assets.Handler
+	pages   fasthttp.RequestHandler // nil when no pages are served
+	keyer   *identity.Keyer
+	sink    *filesink.Sink
+	sites   *site.Registry
+	regions *region.Resolver
+	records *record.Writer
 
 	stopPages    chan struct{}
 	stopRotation context.CancelFunc
@@ -170,8 +176,13 @@ func (s *Server) release() error {
 	if s.keyer != nil {
 		s.keyer.Close()
 	}
+	var errs []error
 	if s.sink != nil {
-		return s.sink.Close()
+		errs = append(errs, s.sink.Close())
 	}
-	return nil
+	if s.records != nil {
+		errs = append(errs, s.records.Close())
+	}
+	errs = append(errs, s.regions.Close())
+	return errors.Join(errs...)
 }

@@ -50,6 +50,7 @@ func (c Config) Validate() error {
 	validateSites(&ps, c.Sites, c.Demo)
 	validateFiles(&ps, c.Files, c.withDefaults().Files)
 	validateLimits(&ps, c.Limits, c.withDefaults().Limits)
+	validateRegion(&ps, c.Region)
 	if len(ps) == 0 {
 		return nil
 	}
@@ -81,6 +82,7 @@ func validateSites(ps *problems, sites []SiteConfig, demo bool) {
 			firstUse[s.ID] = i
 		}
 		validateOrigins(ps, path+".origins", s.Origins, demo)
+		validateConsent(ps, path, s.Consent)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"github.com/crumbless/crumbless/collector/enrich"
 	"github.com/crumbless/crumbless/collector/identity"
 	"github.com/crumbless/crumbless/collector/ingest"
+	"github.com/crumbless/crumbless/collector/record"
+	"github.com/crumbless/crumbless/collector/region"
 	"github.com/crumbless/crumbless/collector/sink/filesink"
 	"github.com/crumbless/crumbless/collector/site"
 	"github.com/crumbless/crumbless/sdk"
@@ -49,12 +51,20 @@ func (s *Server) build() error {
 	if err != nil {
 		return fmt.Errorf("loading sites: %w", err)
 	}
+	sites.SetCatchAll(siteConsent(ConsentConfig{}))
 	if s.keyer, err = identity.New(identity.Config{Now: s.cfg.Now}); err != nil {
 		return fmt.Errorf("starting identity: %w", err)
 	}
 	if s.sink, err = filesink.Open(s.fileSinkConfig()); err != nil {
 		return err
 	}
+	if s.regions, err = region.New(region.Config(s.cfg.Region)); err != nil {
+		return err
+	}
+	if s.records, err = record.Open(s.recordConfig()); err != nil {
+		return err
+	}
+	s.sites = sites
 	if s.ingest, err = ingest.New(s.ingestConfig(sites)); err != nil {
 		return err
 	}
@@ -65,7 +75,7 @@ func (s *Server) build() error {
 func siteList(cfg []SiteConfig) []site.Site {
 	list := make([]site.Site, len(cfg))
 	for i, c := range cfg {
-		list[i] = site.Site{ID: c.ID, Origins: c.Origins}
+		list[i] = site.Site{ID: c.ID, Origins: c.Origins, Consent: siteConsent(c.Consent)}
 	}
 	return list
 }
@@ -82,9 +92,22 @@ func (s *Server) fileSinkConfig() filesink.Config {
 	}
 }
 
+func (s *Server) recordConfig() record.Config {
+	return record.Config{
+		Dir:           s.cfg.DataDir,
+		RollInterval:  s.cfg.Files.RollInterval,
+		FlushInterval: s.cfg.Files.FlushInterval,
+		Now:           s.cfg.Now,
+		Logger:        s.log,
+		Metrics:       s.metrics,
+	}
+}
+
 func (s *Server) ingestConfig(sites *site.Registry) ingest.Config {
 	return ingest.Config{
 		Sites:              sites,
+		Regions:            s.regions,
+		Records:            s.records,
 		Sink:               s.sink,
 		Keyer:              s.keyer,
 		Agents:             enrich.NewClassifier(0),

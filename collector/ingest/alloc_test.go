@@ -19,10 +19,13 @@ func TestHandleAllocatesNothing(t *testing.T) {
 		{"gzip", gzipped(t, batchJSON("example.com", 20))},
 		{"zstd", zstded(t, batchJSON("example.com", 20))},
 		{"raw", batchJSON("example.com", 20)},
+		{"consent claim, region and GPC", gzipped(t, claimJSON(20, "T3", "im", "uid-1", "g"))},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, func(c *Config) { c.Sink = &discardSink{} })
+			e := newEnv(t, func(c *Config) { c.Sink = &discardSink{}; withRegions(c) })
 			ctx := newRequestCtx(tt.body)
+			ctx.Request.Header.Set("CF-IPCountry", "FR")
+			ctx.Request.Header.Add("Sec-GPC", "1")
 			run := func() {
 				ctx.Response.Reset()
 				e.h.Handle(ctx)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/crumbless/crumbless/collector/row"
 	"github.com/crumbless/crumbless/collector/sink"
+	"github.com/crumbless/crumbless/collector/site"
 	"github.com/crumbless/crumbless/consent"
 	"github.com/crumbless/crumbless/sdk/wire"
 )
@@ -52,18 +53,42 @@ func (h *Handler) post(ctx *fasthttp.RequestCtx) {
 	w := h.acquireWork()
 	defer h.releaseWork(w)
 	b, ok := h.parse(ctx, w, body)
-	if !ok || !h.admit(ctx, b) {
+	if !ok {
+		return
+	}
+	s, ok := h.admit(ctx, b)
+	if !ok {
 		return
 	}
 	now := h.cfg.Now()
-	h.buildRows(ctx, w, b, now)
-	if err := h.cfg.Sink.WriteBatch(ctx, &w.batch); err != nil {
+	v := h.decide(ctx, b, s)
+	if err := h.record(ctx, w, b, s, &v, now.UnixMilli()); err != nil {
+		h.fail(ctx, err)
+		return
+	}
+	if err := h.store(ctx, w, b, s, &v, now); err != nil {
 		h.fail(ctx, err)
 		return
 	}
 	h.counters.acceptedBatch.Inc()
 	h.counters.acceptedEvents.Add(len(b.Events))
 	accept(ctx)
+}
+
+// store writes the batch's rows, unless the decision is T0: then its
+// events are dropped and counted, and the batch is still accepted (the
+// page must not retry it).
+func (h *Handler) store(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, s *site.Site, v *verdict, now time.Time) error {
+	n := rowEvents(b)
+	if n == 0 {
+		return nil
+	}
+	if v.eff.Tier == consent.T0 {
+		h.counters.droppedT0.Add(n)
+		return nil
+	}
+	h.buildRows(ctx, w, b, s, v, now)
+	return h.cfg.Sink.WriteBatch(ctx, &w.batch)
 }
 
 // parse decompresses and parses body, or rejects it.
@@ -90,33 +115,40 @@ func (h *Handler) parse(ctx *fasthttp.RequestCtx, w *work, body []byte) (*wire.B
 }
 
 // admit checks the batch's site and the request's origin, or rejects it.
-func (h *Handler) admit(ctx *fasthttp.RequestCtx, b *wire.Batch) bool {
+func (h *Handler) admit(ctx *fasthttp.RequestCtx, b *wire.Batch) (*site.Site, bool) {
 	s, ok := h.cfg.Sites.Lookup(b.Site)
 	if !ok {
 		h.reject(ctx, ReasonUnknownSite, "no such site", b.Site)
-		return false
+		return nil, false
 	}
 	origin := ctx.Request.Header.Peek(fasthttp.HeaderOrigin)
 	switch {
 	case len(origin) == 0 && !h.cfg.AllowMissingOrigin:
 		h.reject(ctx, ReasonOriginMissing, "no Origin header", b.Site)
-		return false
+		return nil, false
 	case len(origin) > 0 && !s.Allows(origin):
 		h.reject(ctx, ReasonOriginNotAllowed, "origin not listed for the site", b.Site)
-		return false
+		return nil, false
 	}
-	return true
+	return s, true
 }
 
-// buildRows fills w.batch with one row per event. The IP address and the
-// User-Agent are read here, turned into a visitor id and classes, and go
-// no further.
-func (h *Handler) buildRows(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, now time.Time) {
-	// The consent engine will decide the tier here; until then, the default.
-	tier := consent.DefaultTier
+// buildRows fills w.batch with one row per event but consent events, at
+// the effective tier. The IP address and the User-Agent are read here,
+// turned into a visitor id and classes, and go no further.
+func (h *Handler) buildRows(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, s *site.Site, v *verdict, now time.Time) {
+	tier := v.eff.Tier
 	ua := ctx.UserAgent()
 	rc := &w.rc
-	*rc = row.Context{Site: b.Site, SentAt: b.SentAt, ReceivedAt: now.UnixMilli(), Tier: tier}
+	*rc = row.Context{Site: b.Site, SentAt: b.SentAt, ReceivedAt: now.UnixMilli(), Tier: tier,
+		QueryAllowlist: s.Consent.QueryAllowlist, PathRedactions: s.Consent.PathRedactions}
+	if v.eff.Reasons != 0 {
+		w.reasons = v.eff.Reasons.AppendNames(w.reasons[:0])
+		rc.Reasons = w.reasons
+	}
+	if tier >= consent.T3 {
+		rc.UID = b.UID
+	}
 	if tier.AllowsVisitorKey() {
 		w.visitor = h.cfg.Keyer.AppendVisitorID(w.visitor[:0], b.Site, w.clientIP(ctx.RemoteIP()), ua)
 		rc.VisitorID = w.visitor
@@ -124,7 +156,7 @@ func (h *Handler) buildRows(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, no
 	agent := h.cfg.Agents.Classify(ua)
 	rc.Browser, rc.OS, rc.Device = agent.Browser, agent.OS, agent.Device
 	w.rows = row.AppendRows(w.rows[:0], b, rc)
-	w.batch = sink.Batch{Site: b.Site, ReceivedAt: now, Rows: w.rows, Events: len(b.Events)}
+	w.batch = sink.Batch{Site: b.Site, ReceivedAt: now, Rows: w.rows, Events: rowEvents(b)}
 }
 
 // v4InV6Prefix is ::ffff:0:0/96, the prefix of IPv4-mapped IPv6 addresses.

@@ -8,10 +8,15 @@
 //     most the decoded limit;
 //  3. parsing with a pooled wire.Parser;
 //  4. the site and the request's Origin header against the site registry;
-//  5. per batch: the consent tier (consent.DefaultTier until the consent
-//     engine lands), the visitor id from site, IP and User-Agent, and the
-//     User-Agent's classes; the IP and User-Agent go no further;
-//  6. one row per event, all of a batch handed to the sink in one call.
+//  5. consent, decided again: the batch's signals with the request's
+//     Sec-GPC and DNT, the region (collector/region), the site's current
+//     policy; the page's claim (tier, flags) lowered to it, clamps counted
+//     by reason, a T0 batch's events dropped;
+//  6. one consent record per consent event (collector/record);
+//  7. per batch: the visitor id from site, IP and User-Agent (T2 and up),
+//     and the User-Agent's classes; the IP and User-Agent go no further;
+//  8. one row per other event, clamped to the tier, all of a batch handed
+//     to the sink in one call.
 //
 // Every refusal is a 4xx with a short reason in the X-Crumbless-Reason
 // header and the body, counted in
@@ -34,6 +39,7 @@ import (
 
 	"github.com/crumbless/crumbless/collector/enrich"
 	"github.com/crumbless/crumbless/collector/identity"
+	"github.com/crumbless/crumbless/collector/region"
 	"github.com/crumbless/crumbless/collector/sink"
 	"github.com/crumbless/crumbless/collector/site"
 	"github.com/crumbless/crumbless/sdk/wire"
@@ -46,6 +52,13 @@ type Config struct {
 	Sink   sink.Sink
 	Keyer  *identity.Keyer
 	Agents *enrich.Classifier
+
+	// Regions resolves the visitor's region; nil means every region is
+	// unknown (the strictest profile).
+	Regions *region.Resolver
+	// Records stores consent records; nil drops them (counted nowhere:
+	// only for tests and programs that keep no records).
+	Records Recorder
 
 	// MaxBodyBytes is the largest request body; default wire.MaxBodyBytes.
 	// Give the same to fasthttp.Server.MaxRequestBodySize.

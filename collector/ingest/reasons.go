@@ -54,6 +54,7 @@ type counters struct {
 	acceptedBatch  *metrics.Counter
 	acceptedEvents *metrics.Counter
 	failedBatch    *metrics.Counter
+	consentCounters
 }
 
 func (c *counters) register(set *metrics.Set) {
@@ -65,6 +66,7 @@ func (c *counters) register(set *metrics.Set) {
 	c.acceptedBatch = set.NewCounter("crumbless_batches_accepted_total")
 	c.acceptedEvents = set.NewCounter("crumbless_events_accepted_total")
 	c.failedBatch = set.NewCounter("crumbless_batches_failed_total")
+	c.consentCounters.register(set)
 }
 
 func rejectedName(reason string) string {

@@ -8,6 +8,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/crumbless/crumbless/collector/record"
 	"github.com/crumbless/crumbless/collector/row"
 	"github.com/crumbless/crumbless/collector/sink"
 	"github.com/crumbless/crumbless/sdk/wire"
@@ -24,6 +25,8 @@ type work struct {
 	decoded []byte
 	rows    []byte
 	visitor []byte
+	reasons []byte
+	records []record.Input
 	ip      [16]byte
 	rc      row.Context
 	batch   sink.Batch
@@ -46,6 +49,8 @@ func (h *Handler) releaseWork(w *work) {
 		w.rows = nil
 	}
 	w.rc, w.batch = row.Context{}, sink.Batch{}
+	clear(w.records) // drop references into the request
+	w.records = w.records[:0]
 	h.pool.Put(w)
 }
 

@@ -1,15 +1,21 @@
 package row
 
 import (
+	"bytes"
 	"strconv"
 
+	"github.com/crumbless/crumbless/consent"
 	"github.com/crumbless/crumbless/sdk/wire"
 )
 
 // AppendRows appends one row per event of b, each ending in '\n', and
-// returns the extended buffer.
+// returns the extended buffer. Consent events have no row: the collector
+// writes them as consent records.
 func AppendRows(dst []byte, b *wire.Batch, c *Context) []byte {
 	for i := range b.Events {
+		if b.Events[i].Kind == wire.KindConsent {
+			continue // a consent record, not an event row
+		}
 		dst = AppendRow(dst, &b.Events[i], c)
 		dst = append(dst, '\n')
 	}
@@ -27,21 +33,21 @@ func AppendRow(dst []byte, e *wire.Event, c *Context) []byte {
 	dst = append(dst, `","site":`...)
 	dst = wire.AppendString(dst, c.Site)
 	dst = append(dst, `,"ts":"`...)
-	dst = AppendTime(dst, EventTime(e.TS, c.SentAt, c.ReceivedAt))
+	dst = AppendTime(dst, clampTime(EventTime(e.TS, c.SentAt, c.ReceivedAt), c.Tier))
 	dst = append(dst, `","received_at":"`...)
 	dst = AppendTime(dst, c.ReceivedAt)
 	dst = append(dst, `","path":`...)
-	dst = wire.AppendString(dst, e.Path)
+	dst = appendPath(dst, e.Path, c)
 	dst = append(dst, `,"referrer":`...)
-	dst = wire.AppendString(dst, e.Referrer)
-	dst = appendEventContext(dst, e)
+	dst = appendReferrer(dst, e.Referrer, c.Tier)
+	dst = appendEventContext(dst, e, c.Tier)
 	return appendBatchContext(dst, c)
 }
 
-func appendEventContext(dst []byte, e *wire.Event) []byte {
+func appendEventContext(dst []byte, e *wire.Event, t consent.Tier) []byte {
 	dst = appendOptional(dst, `,"title":`, e.Title)
 	dst = appendOptional(dst, `,"viewport":`, e.Viewport)
-	dst = appendOptional(dst, `,"lang":`, e.Lang)
+	dst = appendOptional(dst, `,"lang":`, clampLang(e.Lang, t))
 	dst = appendOptional(dst, `,"tz":`, e.TZ)
 	dst = appendOptional(dst, `,"name":`, e.Name)
 	if len(e.Props) > 0 {
@@ -54,8 +60,12 @@ func appendBatchContext(dst []byte, c *Context) []byte {
 	dst = append(dst, `,"tier":"`...)
 	dst = append(dst, c.Tier.String()...)
 	dst = append(dst, '"')
+	dst = appendReasons(dst, c.Reasons)
 	if c.Tier.AllowsVisitorKey() {
 		dst = appendOptional(dst, `,"visitor_id":`, c.VisitorID)
+	}
+	if c.Tier >= consent.T3 {
+		dst = appendOptional(dst, `,"uid":`, c.UID)
 	}
 	dst = appendOptionalString(dst, `,"browser":`, c.Browser)
 	dst = appendOptionalString(dst, `,"os":`, c.OS)
@@ -63,6 +73,23 @@ func appendBatchContext(dst []byte, c *Context) []byte {
 	dst = append(dst, `,"schema_version":`...)
 	dst = strconv.AppendInt(dst, SchemaVersion, 10)
 	return append(dst, '}')
+}
+
+// appendReasons writes comma-separated reason names as a JSON array.
+func appendReasons(dst, names []byte) []byte {
+	if len(names) == 0 {
+		return dst
+	}
+	dst = append(dst, `,"consent_reasons":[`...)
+	for i := 0; len(names) > 0; i++ {
+		var name []byte
+		name, names, _ = bytes.Cut(names, []byte(","))
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendString(dst, name)
+	}
+	return append(dst, ']')
 }
 
 func appendOptional(dst []byte, key string, v []byte) []byte {

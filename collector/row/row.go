@@ -31,6 +31,16 @@ type Context struct {
 	// VisitorID is the hashed visitor key; it is written only when Tier
 	// allows a visitor key.
 	VisitorID []byte
+	// UID is the page's stable first-party id; written only at T3.
+	UID []byte
+	// Reasons are the names of what lowered the decision, comma-separated;
+	// written as consent_reasons when not empty.
+	Reasons []byte
+	// QueryAllowlist names the query parameters kept in paths below T3;
+	// empty means the utm_* parameters.
+	QueryAllowlist [][]byte
+	// PathRedactions are path patterns; a "*" segment is written as "*".
+	PathRedactions [][]byte
 	// Browser, OS and Device are class names derived from the User-Agent.
 	Browser, OS, Device string
 }

@@ -28,7 +28,7 @@ func fullEvent() *wire.Event {
 func fullContext() *Context {
 	return &Context{
 		Site: []byte("example.com"), SentAt: 3000, ReceivedAt: received,
-		Tier: consent.T2, VisitorID: []byte("0123456789abcdef"),
+		Tier: consent.T3, VisitorID: []byte("0123456789abcdef"), UID: []byte("u-42"), Reasons: []byte("GPC,DNT"),
 		Browser: "Firefox", OS: "Linux", Device: "desktop",
 	}
 }
@@ -36,7 +36,7 @@ func fullContext() *Context {
 func TestAppendRow(t *testing.T) {
 	minimal := &wire.Event{ID: []byte("ev2"), Kind: wire.KindPageview, TS: 3000}
 	t1 := fullContext()
-	t1.Tier = consent.T1
+	t1.Tier, t1.Reasons = consent.T1, nil
 	tests := []struct {
 		name string
 		e    *wire.Event
@@ -47,13 +47,13 @@ func TestAppendRow(t *testing.T) {
 			`{"event_id":"ev1","type":"custom","site":"example.com","ts":"2026-11-23T18:19:59.123Z",` +
 				`"received_at":"2026-11-23T18:20:01.123Z","path":"/pricing","referrer":"https://search.example/",` +
 				`"title":"Pricing","viewport":"lg","lang":"en-GB","tz":"Europe/London","name":"signup",` +
-				`"props":{"plan":"pro"},"tier":"T2","visitor_id":"0123456789abcdef","browser":"Firefox",` +
+				`"props":{"plan":"pro"},"tier":"T3","consent_reasons":["GPC","DNT"],"visitor_id":"0123456789abcdef","uid":"u-42","browser":"Firefox",` +
 				`"os":"Linux","device":"desktop","schema_version":1}`},
 		{"empty optional fields", minimal, &Context{Site: []byte("a"), SentAt: 3000, ReceivedAt: received, Tier: consent.T2, Device: "unknown"},
 			`{"event_id":"ev2","type":"pageview","site":"a","ts":"2026-11-23T18:20:01.123Z",` +
 				`"received_at":"2026-11-23T18:20:01.123Z","path":"","referrer":"","tier":"T2","device":"unknown","schema_version":1}`},
 		{"tier without visitor key", minimal, t1,
-			`{"event_id":"ev2","type":"pageview","site":"example.com","ts":"2026-11-23T18:20:01.123Z",` +
+			`{"event_id":"ev2","type":"pageview","site":"example.com","ts":"2026-11-23T18:20:00.000Z",` +
 				`"received_at":"2026-11-23T18:20:01.123Z","path":"","referrer":"","tier":"T1","browser":"Firefox",` +
 				`"os":"Linux","device":"desktop","schema_version":1}`},
 	}

@@ -19,6 +19,8 @@ type Site struct {
 	// Loopback also allows http://localhost, http://127.0.0.1 and
 	// http://[::1] on any port (demo mode).
 	Loopback bool
+	// Consent is the site's consent policy.
+	Consent Consent
 }
 
 // Allows reports whether a batch sent from origin (the request's Origin

@@ -35,5 +35,8 @@ func checkConfig(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	fmt.Fprintf(stdout, "%s: OK\n", *path)
+	for _, note := range cfg.ExemptionNotes() {
+		fmt.Fprintln(stdout, note)
+	}
 	return exitOK
 }

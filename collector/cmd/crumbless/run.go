@@ -18,6 +18,7 @@ const usage = `usage: crumbless <command> [flags]
 commands:
   serve          run the collector (crumbless serve -h for its flags)
   check-config   check a configuration file and list every problem
+  consent verify check the consent records' hash chains (-data DIR [-site SITE])
   version        print the version
 `
 
@@ -33,6 +34,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return serve(ctx, args[1:], stderr)
 	case "check-config":
 		return checkConfig(args[1:], stdout, stderr)
+	case "consent":
+		return consentCmd(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return exitOK

@@ -32,8 +32,14 @@ const (
 // Config configures a Sink. The zero value of every field but Dir means its
 // default.
 type Config struct {
-	// Dir is the data directory; files go below Dir/events. Required.
+	// Dir is the data directory; files go below Dir/Subdir. Required.
 	Dir string
+	// Subdir is the directory below Dir; default "events".
+	Subdir string
+	// Daily partitions by date only (Subdir/site=SITE/date=YYYY-MM-DD/),
+	// for low-volume outputs such as consent records; files then also
+	// complete when their day ends.
+	Daily bool
 	// RollInterval is the longest a file stays open before it is completed
 	// and renamed. Default 60s.
 	RollInterval time.Duration
@@ -58,6 +64,9 @@ type Config struct {
 var ErrBadSite = errors.New("site id is not a safe directory name")
 
 func (c Config) withDefaults() Config {
+	if c.Subdir == "" {
+		c.Subdir = "events"
+	}
 	if c.RollInterval <= 0 {
 		c.RollInterval = DefaultRollInterval
 	}

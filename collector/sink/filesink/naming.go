@@ -39,10 +39,25 @@ func hourOf(t time.Time) int64 {
 	return h
 }
 
-// partitionDir returns root/site=SITE/date=YYYY-MM-DD/hour=HH.
-func partitionDir(root, site string, hour int64) string {
+// bucketOf returns the hour (since the Unix epoch) that starts t's
+// partition: t's hour, or with daily partitions the first hour of its day.
+func bucketOf(t time.Time, daily bool) int64 {
+	h := hourOf(t)
+	if daily {
+		h -= (h%24 + 24) % 24
+	}
+	return h
+}
+
+// partitionDir returns root/site=SITE/date=YYYY-MM-DD/hour=HH, or without
+// the hour with daily partitions.
+func partitionDir(root, site string, hour int64, daily bool) string {
 	t := time.Unix(hour*3600, 0).UTC()
-	return filepath.Join(root, "site="+site, "date="+t.Format("2006-01-02"), "hour="+t.Format("15"))
+	dir := filepath.Join(root, "site="+site, "date="+t.Format("2006-01-02"))
+	if daily {
+		return dir
+	}
+	return filepath.Join(dir, "hour="+t.Format("15"))
 }
 
 // fileName returns part-<yyyymmddThhmmss>-<node>-<seq>.ndjson.zst.

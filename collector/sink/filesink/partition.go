@@ -13,7 +13,8 @@ import (
 // partition is one open file: the rows of one site and one hour.
 type partition struct {
 	site   string
-	hour   int64
+	hour   int64 // bucketOf its rows
+	daily  bool
 	opened time.Time
 	dir    string
 	final  string // file name once complete
@@ -37,9 +38,9 @@ func (c *counter) Write(p []byte) (int, error) {
 
 // openPartition creates the directory and the temporary file, and points
 // enc at it.
-func openPartition(root, site string, hour int64, opened time.Time, name string, enc *zstd.Encoder) (*partition, error) {
-	p := &partition{site: site, hour: hour, opened: opened, final: name, enc: enc}
-	p.dir = partitionDir(root, site, hour)
+func openPartition(root, site string, hour int64, daily bool, opened time.Time, name string, enc *zstd.Encoder) (*partition, error) {
+	p := &partition{site: site, hour: hour, daily: daily, opened: opened, final: name, enc: enc}
+	p.dir = partitionDir(root, site, hour, daily)
 	if err := os.MkdirAll(p.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating partition directory: %w", err)
 	}
@@ -73,7 +74,7 @@ func (p *partition) flush() error {
 
 // due reports whether p must roll at now.
 func (p *partition) due(now time.Time, rollEvery time.Duration, maxBytes int64) bool {
-	return now.Sub(p.opened) >= rollEvery || hourOf(now) != p.hour || p.rows >= maxBytes
+	return now.Sub(p.opened) >= rollEvery || bucketOf(now, p.daily) != p.hour || p.rows >= maxBytes
 }
 
 // complete ends the zstd stream, syncs and closes the file, renames it to

@@ -22,7 +22,7 @@ import (
 // Sink writes batches into partitioned files. It is safe for concurrent use.
 type Sink struct {
 	cfg  Config
-	root string // Dir/events
+	root string // Dir/Subdir
 	node string // random per Sink, so two collectors never pick one name
 	seq  atomic.Uint64
 	log  *slog.Logger
@@ -66,7 +66,7 @@ func Open(cfg Config) (*Sink, error) {
 	}
 	s := &Sink{
 		cfg:      cfg,
-		root:     filepath.Join(cfg.Dir, "events"),
+		root:     filepath.Join(cfg.Dir, cfg.Subdir),
 		node:     hex.EncodeToString(node[:]),
 		log:      cfg.Logger,
 		parts:    make(map[partKey]*partition),
@@ -100,7 +100,7 @@ func (s *Sink) WriteBatch(_ context.Context, b *sink.Batch) error {
 		s.writeErrors.Inc()
 		return fmt.Errorf("writing batch for site %q: %w", b.Site, ErrBadSite)
 	}
-	hour := hourOf(b.ReceivedAt)
+	hour := bucketOf(b.ReceivedAt, s.cfg.Daily)
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -148,7 +148,7 @@ func (s *Sink) partitionLocked(key partKey, b *sink.Batch) (*partition, error) {
 	now := s.cfg.Now()
 	name := fileName(now, s.node, s.seq.Add(1))
 	enc := s.encoderLocked()
-	p, err := openPartition(s.root, string(b.Site), key.hour, now, name, enc)
+	p, err := openPartition(s.root, string(b.Site), key.hour, s.cfg.Daily, now, name, enc)
 	if err != nil {
 		s.encoders = append(s.encoders, enc)
 		return nil, fmt.Errorf("opening partition: %w", err)

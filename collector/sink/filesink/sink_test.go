@@ -239,3 +239,31 @@ func TestHammer(t *testing.T) {
 		t.Errorf("read back %d rows, want %d", total, 4*100*5)
 	}
 }
+
+func TestDailyPartitions(t *testing.T) {
+	s, c := openTest(t, Config{Subdir: "consent", Daily: true})
+	write(t, s, batch("example.com", start, 2))
+	late := time.Date(2026, 11, 23, 23, 59, 59, 0, time.UTC)
+	c.Set(late)
+	write(t, s, batch("example.com", late, 1)) // same day: same file
+	next := late.Add(2 * time.Second)
+	c.Set(next)
+	if err := s.Flush(); err != nil { // the day ended: the file completes
+		t.Fatal(err)
+	}
+	write(t, s, batch("example.com", next, 1))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	_ = filepath.WalkDir(s.cfg.Dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(s.cfg.Dir, path)
+			got = append(got, filepath.Dir(filepath.ToSlash(rel)))
+		}
+		return nil
+	})
+	if strings.Join(got, " ") != "consent/site=example.com/date=2026-11-23 consent/site=example.com/date=2026-11-24" {
+		t.Errorf("files in %v", got)
+	}
+}
