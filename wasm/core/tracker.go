@@ -13,6 +13,9 @@ type Tracker struct {
 	// Send is called with each encoded batch and SendNormal or SendBeacon.
 	// The batch is reused after Send returns: Send must copy it.
 	Send func(batch []byte, mode int)
+	// Store writes the T3 id's stored form to the device, or removes it
+	// when id is empty. The id is reused after Store returns.
+	Store func(id []byte)
 
 	inited  bool
 	site    [wire.MaxSiteLen]byte
@@ -25,6 +28,9 @@ type Tracker struct {
 	queued int    // how many events queue holds
 	first  int64  // when the first queued event was queued
 	batch  []byte // the batch being sent
+
+	consent consentState
+	method  []byte // a consent event's method
 
 	event wire.Event
 	props [wire.MaxProps]wire.Prop
@@ -52,7 +58,7 @@ func (t *Tracker) Feed(feed []byte, now int64) (nextTickMillis int32) {
 
 func (t *Tracker) record(kind byte, f *fields, now int64) {
 	if kind == RecordInit {
-		t.init(f)
+		t.init(f, now)
 		return
 	}
 	if !t.inited {
@@ -64,14 +70,33 @@ func (t *Tracker) record(kind byte, f *fields, now int64) {
 	case RecordEvent:
 		t.custom(f, now)
 	case RecordHide:
+		t.endWaits(now, true)
 		t.flush(now, SendBeacon)
+	case RecordPolicy:
+		t.policyRecord(f, now)
+	case RecordNav:
+		t.navRecord(f, now)
+	case RecordTCF:
+		t.tcfRecord(f, now)
+	case RecordGPP:
+		t.gppRecord(f, now)
+	case RecordGCM:
+		t.gcmRecord(f, now)
+	case RecordConsent:
+		t.apiRecord(f, now)
+	case RecordUID:
+		t.uidRecord(f, now)
+	case RecordSignals:
+		t.signalsRecord(f, now)
 	}
 }
 
-// init takes the site and the random seed. Only the first valid init counts;
-// the site must be valid UTF-8, so that it decodes to no more bytes than it
-// was (the collector refuses a batch whose site is too long).
-func (t *Tracker) init(f *fields) {
+// init takes the site and the random seed: bytes 0 to 11 prefix the event
+// ids, bytes 16 to 31 make a new T3 id when one is needed. Only the first
+// valid init counts; the site must be valid UTF-8, so that it decodes to no
+// more bytes than it was (the collector refuses a batch whose site is too
+// long).
+func (t *Tracker) init(f *fields, now int64) {
 	site, seed := f.next(), f.next()
 	site = wire.Truncate(site, wire.MaxSiteLen)
 	if t.inited || len(site) == 0 || !utf8.Valid(site) || len(seed) < seedBytes {
@@ -80,6 +105,10 @@ func (t *Tracker) init(f *fields) {
 	t.siteLen = copy(t.site[:], site)
 	t.ids.init(seed)
 	t.inited = true
+	t.consent.initAt = now
+	if len(seed) >= 32 {
+		t.consent.uidOK = copy(t.consent.uidRand[:], seed[16:32]) == 16
+	}
 }
 
 // page queues a pageview and remembers its path for the custom events that
