@@ -56,14 +56,14 @@ func TestTruncateKeepsRunes(t *testing.T) {
 func TestBatchRoundTrip(t *testing.T) {
 	in := Batch{Site: []byte("example.com"), SentAt: 1732380000123,
 		Tier: []byte("T3"), Flags: []byte("im"), Signals: []byte("g1"), Policy: []byte("9f3a"), UID: []byte("u1"), Events: []Event{
-		{ID: []byte("a1"), Kind: KindPageview, TS: 1732380000001, Path: []byte("/pricing"),
-			Referrer: []byte("https://search.example/"), Title: []byte(`The "best" plan`),
-			Viewport: []byte("lg"), Lang: []byte("en-GB"), TZ: []byte("Europe/London")},
-		{ID: []byte("a2"), Kind: KindCustom, TS: 1732380004321, Path: []byte("/pricing"),
-			Name: []byte("signup"), Props: []Prop{{[]byte("plan"), []byte("pro")}, {[]byte("seats"), []byte("3")}}},
-		{ID: []byte("a3"), Kind: KindConsent, TS: 1732380005000, Path: []byte("/pricing"),
-			Method: []byte("tcf"), States: []byte("GGDUU"), Evidence: []byte("CPyz...")},
-	}}
+			{ID: []byte("a1"), Kind: KindPageview, TS: 1732380000001, Path: []byte("/pricing"),
+				Referrer: []byte("https://search.example/"), Title: []byte(`The "best" plan`),
+				Viewport: []byte("lg"), Lang: []byte("en-GB"), TZ: []byte("Europe/London")},
+			{ID: []byte("a2"), Kind: KindCustom, TS: 1732380004321, Path: []byte("/pricing"),
+				Name: []byte("signup"), Props: []Prop{{[]byte("plan"), []byte("pro")}, {[]byte("seats"), []byte("3")}}},
+			{ID: []byte("a3"), Kind: KindConsent, TS: 1732380005000, Path: []byte("/pricing"),
+				Method: []byte("tcf"), States: []byte("GGDUU"), Evidence: []byte("CPyz...")},
+		}}
 	raw := AppendBatch(nil, &in)
 	var p Parser
 	out, err := p.Parse(raw)
