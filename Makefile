@@ -33,7 +33,7 @@ check-dist:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	wasm/toolchain/build-tracker.sh "$$tmp/tracker.wasm" && \
 	$(GO) run ./sdk/cmd/distbuild -out "$$tmp" && \
-	for f in tracker.wasm crumbless.js; do \
+	for f in tracker.wasm crumbless.js banner.js; do \
 		cmp -s "sdk/dist/$$f" "$$tmp/$$f" || { echo "sdk/dist/$$f differs from a fresh build: run 'make dist' and commit it" >&2; exit 1; }; \
 	done && echo "sdk/dist matches a fresh build"
 

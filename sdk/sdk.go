@@ -32,11 +32,15 @@ type Asset struct {
 	Immutable bool
 }
 
+// BannerName is the optional consent banner's file name: a separate script
+// a site adds with its own tag, never part of the tracker.
+const BannerName = "banner.js"
+
 // ErrNotBuilt means dist/ holds no tracker: run `make dist`.
 var ErrNotBuilt = errors.New("tracker not built: run `make dist` (needs TinyGo; the Makefile installs it)")
 
-// Assets returns the loader, as crumbless.js, and the tracker module under a
-// content-hashed name that the loader refers to.
+// Assets returns the loader, as crumbless.js, the tracker module under a
+// content-hashed name that the loader refers to, and the consent banner.
 func Assets() ([]Asset, error) { return assetsFrom(dist) }
 
 func assetsFrom(fsys fs.FS) ([]Asset, error) {
@@ -54,8 +58,13 @@ func assetsFrom(fsys fs.FS) ([]Asset, error) {
 		return nil, fmt.Errorf("reading dist/crumbless.js: no %s placeholder: rebuild with `make dist`", WASMPlaceholder)
 	}
 	loader = bytes.ReplaceAll(loader, []byte(WASMPlaceholder), []byte(wasmName))
+	banner, err := fs.ReadFile(fsys, "dist/"+BannerName)
+	if err != nil {
+		return nil, ErrNotBuilt
+	}
 	return []Asset{
 		{Name: "crumbless.js", ContentType: "text/javascript; charset=utf-8", Body: loader},
 		{Name: wasmName, ContentType: "application/wasm", Body: wasm, Immutable: true},
+		{Name: BannerName, ContentType: "text/javascript; charset=utf-8", Body: banner},
 	}, nil
 }

@@ -12,6 +12,7 @@ func TestAssetsHashesTheTrackerName(t *testing.T) {
 	fsys := fstest.MapFS{
 		"dist/tracker.wasm": {Data: []byte("\x00asm\x01\x00\x00\x00")},
 		"dist/crumbless.js": {Data: []byte(`load("` + WASMPlaceholder + `")`)},
+		"dist/banner.js":    {Data: []byte(`ask()`)},
 	}
 	assets, err := assetsFrom(fsys)
 	if err != nil {
@@ -43,7 +44,7 @@ func TestShippedAssets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the committed dist/ is not servable: %v", err)
 	}
-	if len(assets) != 2 {
+	if len(assets) != 3 || assets[2].Name != BannerName {
 		t.Fatalf("got %d assets", len(assets))
 	}
 }

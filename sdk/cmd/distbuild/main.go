@@ -1,7 +1,8 @@
-// Command distbuild minifies the loader, sdk/js/loader.js, into
-// crumbless.js in the dist directory:
+// Command distbuild minifies the scripts of sdk/js into the dist directory:
+// the loader (loader.js → crumbless.js) and the optional consent banner
+// (banner.js → banner.js, a separate script never bundled with the tracker):
 //
-//	go run ./sdk/cmd/distbuild [-src sdk/js/loader.js] [-out sdk/dist]
+//	go run ./sdk/cmd/distbuild [-src sdk/js] [-out sdk/dist]
 //
 // The tracker module beside it is built by wasm/toolchain/build-tracker.sh;
 // `make dist` runs both. The output is deterministic, so a fresh build can be
@@ -20,14 +21,26 @@ import (
 	"github.com/evanw/esbuild/pkg/api"
 )
 
-// placeholder is sdk.WASMPlaceholder; the sdk package replaces it with the
-// tracker's hashed file name. (Not imported: sdk embeds dist/, which this
-// command writes.)
-const placeholder = "__CRUMBLESS_WASM__"
+// wasmPlaceholder is sdk.WASMPlaceholder; the sdk package replaces it with
+// the tracker's hashed file name. (Not imported: sdk embeds dist/, which
+// this command writes.)
+const wasmPlaceholder = "__CRUMBLESS_WASM__"
+
+// script is one source of sdk/js and the name it is served under.
+type script struct {
+	src, out string
+	// placeholder: the script must name the tracker module by placeholder.
+	placeholder bool
+}
+
+var scripts = []script{
+	{src: "loader.js", out: "crumbless.js", placeholder: true},
+	{src: "banner.js", out: "banner.js"},
+}
 
 func main() {
-	src := flag.String("src", "sdk/js/loader.js", "the loader's source")
-	out := flag.String("out", "sdk/dist", "directory to write crumbless.js into")
+	src := flag.String("src", "sdk/js", "directory of the scripts' sources")
+	out := flag.String("out", "sdk/dist", "directory to write the minified scripts into")
 	flag.Parse()
 	if err := build(*src, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "distbuild:", err)
@@ -35,28 +48,38 @@ func main() {
 	}
 }
 
-func build(src, outDir string) error {
-	code, err := os.ReadFile(src)
-	if err != nil {
-		return fmt.Errorf("reading the loader: %w", err)
-	}
-	min, err := minify(code)
-	if err != nil {
-		return fmt.Errorf("minifying %s: %w", src, err)
-	}
+func build(srcDir, outDir string) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("creating %s: %w", outDir, err)
 	}
-	out := filepath.Join(outDir, "crumbless.js")
+	for _, sc := range scripts {
+		if err := sc.build(srcDir, outDir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (sc script) build(srcDir, outDir string) error {
+	src := filepath.Join(srcDir, sc.src)
+	code, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", src, err)
+	}
+	min, err := minify(code, sc.placeholder)
+	if err != nil {
+		return fmt.Errorf("minifying %s: %w", src, err)
+	}
+	out := filepath.Join(outDir, sc.out)
 	if err := os.WriteFile(out, min, 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", out, err)
 	}
 	return nil
 }
 
-// minify returns the loader minified for ES2017 browsers, without comments,
-// and checks that it still names the module by the placeholder.
-func minify(code []byte) ([]byte, error) {
+// minify returns code minified for ES2017 browsers, without comments, and
+// checks, when asked, that it still names the module by the placeholder.
+func minify(code []byte, placeholder bool) ([]byte, error) {
 	res := api.Transform(string(code), api.TransformOptions{
 		Loader:            api.LoaderJS,
 		Target:            api.ES2017,
@@ -70,8 +93,8 @@ func minify(code []byte) ([]byte, error) {
 		msgs := api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage})
 		return nil, errors.New(strings.Join(msgs, ""))
 	}
-	if !bytes.Contains(res.Code, []byte(placeholder)) {
-		return nil, fmt.Errorf("the minified loader lost the %s placeholder", placeholder)
+	if placeholder && !bytes.Contains(res.Code, []byte(wasmPlaceholder)) {
+		return nil, fmt.Errorf("the minified loader lost the %s placeholder", wasmPlaceholder)
 	}
 	return res.Code, nil
 }

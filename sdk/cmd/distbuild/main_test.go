@@ -8,27 +8,30 @@ import (
 )
 
 const (
-	loaderSource = "../../js/loader.js"
+	jsDir        = "../../js"
+	loaderSource = jsDir + "/loader.js"
 	distDir      = "../../dist"
 )
 
-// TestCommittedLoaderIsFresh: sdk/dist/crumbless.js is what this command
-// makes of sdk/js/loader.js (`make check-dist` checks the module too).
-func TestCommittedLoaderIsFresh(t *testing.T) {
+// TestCommittedScriptsAreFresh: sdk/dist's scripts are what this command
+// makes of sdk/js (`make check-dist` checks the module too).
+func TestCommittedScriptsAreFresh(t *testing.T) {
 	dir := t.TempDir()
-	if err := build(loaderSource, dir); err != nil {
+	if err := build(jsDir, dir); err != nil {
 		t.Fatal(err)
 	}
-	fresh, err := os.ReadFile(filepath.Join(dir, "crumbless.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	committed, err := os.ReadFile(filepath.Join(distDir, "crumbless.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(fresh, committed) {
-		t.Errorf("sdk/dist/crumbless.js differs from a fresh build of sdk/js/loader.js: run `make dist`")
+	for _, sc := range scripts {
+		fresh, err := os.ReadFile(filepath.Join(dir, sc.out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		committed, err := os.ReadFile(filepath.Join(distDir, sc.out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(fresh, committed) {
+			t.Errorf("sdk/dist/%s differs from a fresh build of sdk/js/%s: run `make dist`", sc.out, sc.src)
+		}
 	}
 }
 
@@ -37,8 +40,8 @@ func TestMinifyIsDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, errA := minify(src)
-	b, errB := minify(src)
+	a, errA := minify(src, true)
+	b, errB := minify(src, true)
 	if errA != nil || errB != nil || !bytes.Equal(a, b) {
 		t.Errorf("two minifications differ (errors %v, %v)", errA, errB)
 	}
@@ -53,14 +56,14 @@ func TestMinifyRefuses(t *testing.T) {
 		"placeholder missing": "fetch('tracker.wasm')",
 		"newer than ES2017":   "await fetch('__CRUMBLESS_WASM__')", // top-level await cannot be lowered
 	} {
-		if _, err := minify([]byte(src)); err == nil {
+		if _, err := minify([]byte(src), true); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
 }
 
 func TestBuildReportsAMissingSource(t *testing.T) {
-	if err := build(filepath.Join(t.TempDir(), "nope.js"), t.TempDir()); err == nil {
+	if err := build(t.TempDir(), t.TempDir()); err == nil {
 		t.Error("no error for a missing source")
 	}
 }
