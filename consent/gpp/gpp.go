@@ -8,7 +8,11 @@
 // every implementation and vector uses 1 = true; §4.2.1).
 package gpp
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/crumbless/crumbless/consent/internal/bitstr"
+)
 
 // MaxLen is the longest GPP string Decode accepts, in bytes.
 const MaxLen = 16 << 10
@@ -112,15 +116,15 @@ func Decode(s string) (*String, error) {
 	if len(header) > len(hb)*8/6 {
 		return nil, fail(ReasonTooLong, "header longer than 341 characters")
 	}
-	buf, n, ok := decodeSegment(hb[:0], header)
+	buf, n, ok := bitstr.Decode(hb[:0], header)
 	if !ok {
 		return nil, fail(ReasonBase64, "header: character outside the base64url alphabet")
 	}
-	r := &reader{b: buf, n: n}
-	typ := r.uint(6)
-	ver := r.uint(6)
-	count := int(r.uint(12))
-	if r.short {
+	r := bitstr.NewReader(buf, n)
+	typ := r.Uint(6)
+	ver := r.Uint(6)
+	count := int(r.Uint(12))
+	if r.Short() {
 		return nil, fail(ReasonTruncated, "header")
 	}
 	if typ != 3 {
@@ -137,14 +141,14 @@ func Decode(s string) (*String, error) {
 	// from the previous ID. IDs strictly increase, so none repeat.
 	last := 0
 	for i := 0; i < count; i++ {
-		group := r.bit()
-		off, ok := r.fib()
+		group := r.Bit()
+		off, ok := r.Fib()
 		if !ok {
 			return nil, fail(ReasonFibonacci, "section ID offset")
 		}
 		start, end := last+off, last+off
 		if group {
-			ln, ok := r.fib()
+			ln, ok := r.Fib()
 			if !ok {
 				return nil, fail(ReasonFibonacci, "section group length")
 			}

@@ -264,27 +264,6 @@ func hdr(item string) string {
 	return sb.String()
 }
 
-func TestFibonacci(t *testing.T) {
-	// Source: consent.md §4.2.1 (GPP spec): 1=11, 2=011, 3=0011, 4=1011,
-	// 5=00011, 6=10011, 7=01011.
-	for want, code := range []string{1: "11", 2: "011", 3: "0011", 4: "1011", 5: "00011", 6: "10011", 7: "01011"} {
-		if code == "" {
-			continue
-		}
-		var b [1]byte
-		for i, c := range code {
-			if c == '1' {
-				b[0] |= 0x80 >> i
-			}
-		}
-		r := &reader{b: b[:], n: 8}
-		got, ok := r.fib()
-		if !ok || got != want || r.pos != len(code) {
-			t.Errorf("fib(%s) = %d, %v, pos %d", code, got, ok, r.pos)
-		}
-	}
-}
-
 func BenchmarkDecode(b *testing.B) {
 	const s = "DBACNYA~" + tcfCPXx + "~1YNN"
 	b.ReportAllocs()

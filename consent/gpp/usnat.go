@@ -1,6 +1,10 @@
 package gpp
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/crumbless/crumbless/consent/internal/bitstr"
+)
 
 // Values of the usnat notice fields.
 const (
@@ -67,19 +71,19 @@ func DecodeUSNat(s string) (*USNat, error) {
 	if len(core) > maxUSNatSegment {
 		return nil, fail(ReasonUSNat, "core segment too long")
 	}
-	buf, n, ok := decodeSegment(b[:0], core)
+	buf, n, ok := bitstr.Decode(b[:0], core)
 	if !ok {
 		return nil, fail(ReasonBase64, "usnat: character outside the base64url alphabet")
 	}
-	r := &reader{b: buf, n: n}
-	u := &USNat{Version: uint8(r.uint(6))}
+	r := bitstr.NewReader(buf, n)
+	u := &USNat{Version: uint8(r.Uint(6))}
 	switch u.Version {
 	case 1:
 		u.NumSensitiveDataProcessing, u.NumKnownChildSensitiveDataConsents = 12, 2
 	case 2:
 		u.NumSensitiveDataProcessing, u.NumKnownChildSensitiveDataConsents = 16, 3
 	default:
-		if r.short {
+		if r.Short() {
 			return nil, fail(ReasonTruncated, "usnat: version")
 		}
 		return nil, fail(ReasonUSNatVersion, "usnat version is not 1 or 2")
@@ -90,19 +94,19 @@ func DecodeUSNat(s string) (*USNat, error) {
 		&u.SensitiveDataLimitUseNotice, &u.SaleOptOut, &u.SharingOptOut,
 		&u.TargetedAdvertisingOptOut,
 	} {
-		*f = uint8(r.uint(2))
+		*f = uint8(r.Uint(2))
 	}
 	for i := 0; i < int(u.NumSensitiveDataProcessing); i++ {
-		u.SensitiveDataProcessing[i] = uint8(r.uint(2))
+		u.SensitiveDataProcessing[i] = uint8(r.Uint(2))
 	}
 	for i := 0; i < int(u.NumKnownChildSensitiveDataConsents); i++ {
-		u.KnownChildSensitiveDataConsents[i] = uint8(r.uint(2))
+		u.KnownChildSensitiveDataConsents[i] = uint8(r.Uint(2))
 	}
-	u.PersonalDataConsents = uint8(r.uint(2))
-	u.MspaCoveredTransaction = uint8(r.uint(2))
-	u.MspaOptOutOptionMode = uint8(r.uint(2))
-	u.MspaServiceProviderMode = uint8(r.uint(2))
-	if r.short {
+	u.PersonalDataConsents = uint8(r.Uint(2))
+	u.MspaCoveredTransaction = uint8(r.Uint(2))
+	u.MspaOptOutOptionMode = uint8(r.Uint(2))
+	u.MspaServiceProviderMode = uint8(r.Uint(2))
+	if r.Short() {
 		return nil, fail(ReasonTruncated, "usnat core segment")
 	}
 	for hasSub {
@@ -111,20 +115,20 @@ func DecodeUSNat(s string) (*USNat, error) {
 		if len(sub) > maxUSNatSegment {
 			return nil, fail(ReasonUSNat, "sub-section too long")
 		}
-		buf, n, ok := decodeSegment(b[:0], sub)
+		buf, n, ok := bitstr.Decode(b[:0], sub)
 		if !ok {
 			return nil, fail(ReasonBase64, "usnat sub-section: character outside the base64url alphabet")
 		}
-		r := &reader{b: buf, n: n}
-		typ := r.uint(2)
-		if r.short {
+		r := bitstr.NewReader(buf, n)
+		typ := r.Uint(2)
+		if r.Short() {
 			return nil, fail(ReasonTruncated, "usnat sub-section type")
 		}
 		if typ != 1 {
 			continue
 		}
-		gpc := r.bit()
-		if r.short {
+		gpc := r.Bit()
+		if r.Short() {
 			return nil, fail(ReasonTruncated, "usnat GPC sub-section")
 		}
 		if u.GPCSegmentIncluded {

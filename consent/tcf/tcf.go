@@ -13,6 +13,8 @@
 package tcf
 
 import (
+	"github.com/crumbless/crumbless/consent/internal/bitstr"
+
 	"math/bits"
 	"strings"
 )
@@ -183,11 +185,11 @@ func Decode(s string) (*TCString, error) {
 		start := len(buf)
 		var n int
 		var ok bool
-		buf, n, ok = decodeSegment(buf, seg)
+		buf, n, ok = bitstr.Decode(buf, seg)
 		if !ok {
 			return nil, decodeErr(ReasonBase64, "character outside the base64url alphabet")
 		}
-		r := &reader{b: buf[start:], n: n}
+		r := bitstr.NewReader(buf[start:], n)
 		if first {
 			if err := tc.decodeCore(r); err != nil {
 				return nil, err
@@ -203,9 +205,9 @@ func Decode(s string) (*TCString, error) {
 	return tc, nil
 }
 
-func (tc *TCString) decodeCore(r *reader) *Error {
-	tc.Version = uint8(r.uint(6))
-	if r.short {
+func (tc *TCString) decodeCore(r *bitstr.Reader) *Error {
+	tc.Version = uint8(r.Uint(6))
+	if r.Short() {
 		return decodeErr(ReasonTruncated, "core segment: version")
 	}
 	if tc.Version != 2 {
@@ -214,22 +216,22 @@ func (tc *TCString) decodeCore(r *reader) *Error {
 		}
 		return decodeErr(ReasonVersion, "version is not 2")
 	}
-	tc.Created = int64(r.uint(36)) * 100
-	tc.LastUpdated = int64(r.uint(36)) * 100
-	tc.CmpID = uint16(r.uint(12))
-	tc.CmpVersion = uint16(r.uint(12))
-	tc.ConsentScreen = uint8(r.uint(6))
-	lang, okLang := letters(r.uint(12))
-	tc.VendorListVersion = uint16(r.uint(12))
-	tc.TcfPolicyVersion = uint8(r.uint(6))
-	tc.IsServiceSpecific = r.bit()
-	tc.UseNonStandardTexts = r.bit()
-	tc.SpecialFeatureOptIns = bits.Reverse32(uint32(r.uint(12)) << 20)
-	tc.PurposesConsent = bits.Reverse32(uint32(r.uint(24)) << 8)
-	tc.PurposesLITransparency = bits.Reverse32(uint32(r.uint(24)) << 8)
-	tc.PurposeOneTreatment = r.bit()
-	cc, okCC := letters(r.uint(12))
-	if r.short {
+	tc.Created = int64(r.Uint(36)) * 100
+	tc.LastUpdated = int64(r.Uint(36)) * 100
+	tc.CmpID = uint16(r.Uint(12))
+	tc.CmpVersion = uint16(r.Uint(12))
+	tc.ConsentScreen = uint8(r.Uint(6))
+	lang, okLang := letters(r.Uint(12))
+	tc.VendorListVersion = uint16(r.Uint(12))
+	tc.TcfPolicyVersion = uint8(r.Uint(6))
+	tc.IsServiceSpecific = r.Bit()
+	tc.UseNonStandardTexts = r.Bit()
+	tc.SpecialFeatureOptIns = bits.Reverse32(uint32(r.Uint(12)) << 20)
+	tc.PurposesConsent = bits.Reverse32(uint32(r.Uint(24)) << 8)
+	tc.PurposesLITransparency = bits.Reverse32(uint32(r.Uint(24)) << 8)
+	tc.PurposeOneTreatment = r.Bit()
+	cc, okCC := letters(r.Uint(12))
+	if r.Short() {
 		return decodeErr(ReasonTruncated, "core segment: header fields")
 	}
 	if !okLang || !okCC {
@@ -245,9 +247,9 @@ func (tc *TCString) decodeCore(r *reader) *Error {
 	return tc.decodeRestrictions(r)
 }
 
-func (tc *TCString) decodeRestrictions(r *reader) *Error {
-	num := int(r.uint(12))
-	if r.short {
+func (tc *TCString) decodeRestrictions(r *bitstr.Reader) *Error {
+	num := int(r.Uint(12))
+	if r.Short() {
 		return decodeErr(ReasonTruncated, "core segment: NumPubRestrictions")
 	}
 	if num == 0 {
@@ -255,17 +257,17 @@ func (tc *TCString) decodeRestrictions(r *reader) *Error {
 	}
 	// Each restriction takes at least 20 bits: bound the allocation by the
 	// input before trusting the count.
-	if num*20 > r.left() {
+	if num*20 > r.Left() {
 		return decodeErr(ReasonTruncated, "core segment: publisher restrictions")
 	}
 	tc.PubRestrictions = make([]PubRestriction, 0, num)
 	for k := 0; k < num; k++ {
-		pr := PubRestriction{PurposeID: uint8(r.uint(6)), Type: RestrictionType(r.uint(2))}
-		entries := int(r.uint(12))
-		if r.short {
+		pr := PubRestriction{PurposeID: uint8(r.Uint(6)), Type: RestrictionType(r.Uint(2))}
+		entries := int(r.Uint(12))
+		if r.Short() {
 			return decodeErr(ReasonTruncated, "publisher restriction header")
 		}
-		if entries*17 > r.left() {
+		if entries*17 > r.Left() {
 			return decodeErr(ReasonTruncated, "publisher restriction entries")
 		}
 		if entries > 0 {
@@ -283,9 +285,9 @@ func (tc *TCString) decodeRestrictions(r *reader) *Error {
 	return nil
 }
 
-func (tc *TCString) decodeSegment(r *reader) *Error {
-	t := r.uint(3)
-	if r.short {
+func (tc *TCString) decodeSegment(r *bitstr.Reader) *Error {
+	t := r.Uint(3)
+	if r.Short() {
 		return decodeErr(ReasonTruncated, "segment type")
 	}
 	switch t {
@@ -304,15 +306,15 @@ func (tc *TCString) decodeSegment(r *reader) *Error {
 			return decodeErr(ReasonDuplicateSegment, "PublisherTC segment repeated")
 		}
 		p := &PublisherTC{}
-		p.PubPurposesConsent = bits.Reverse32(uint32(r.uint(24)) << 8)
-		p.PubPurposesLITransparency = bits.Reverse32(uint32(r.uint(24)) << 8)
-		n := uint(r.uint(6))
+		p.PubPurposesConsent = bits.Reverse32(uint32(r.Uint(24)) << 8)
+		p.PubPurposesLITransparency = bits.Reverse32(uint32(r.Uint(24)) << 8)
+		n := uint(r.Uint(6))
 		p.NumCustomPurposes = uint8(n)
 		if n > 0 {
-			p.CustomPurposesConsent = bits.Reverse64(r.uint(int(n)) << (64 - n))
-			p.CustomPurposesLITransparency = bits.Reverse64(r.uint(int(n)) << (64 - n))
+			p.CustomPurposesConsent = bits.Reverse64(r.Uint(int(n)) << (64 - n))
+			p.CustomPurposesLITransparency = bits.Reverse64(r.Uint(int(n)) << (64 - n))
 		}
-		if r.short {
+		if r.Short() {
 			return decodeErr(ReasonTruncated, "PublisherTC segment")
 		}
 		tc.Publisher = p
@@ -326,29 +328,29 @@ func (tc *TCString) decodeSegment(r *reader) *Error {
 
 // decodeVendors reads MaxVendorId, IsRangeEncoding and a bitfield or range
 // section into v.
-func decodeVendors(r *reader, v *VendorSet, what string) *Error {
-	max := uint16(r.uint(16))
-	isRange := r.bit()
-	if r.short {
+func decodeVendors(r *bitstr.Reader, v *VendorSet, what string) *Error {
+	max := uint16(r.Uint(16))
+	isRange := r.Bit()
+	if r.Short() {
 		return decodeErr(ReasonTruncated, what+": header")
 	}
 	if !isRange {
-		if int(max) > r.left() {
+		if int(max) > r.Left() {
 			return decodeErr(ReasonTruncated, what+": bitfield")
 		}
 		v.init(max)
 		for id := 1; id <= int(max); id++ {
-			if r.bit() {
+			if r.Bit() {
 				v.words[id>>6] |= 1 << (uint(id) & 63)
 			}
 		}
 		return nil
 	}
-	entries := int(r.uint(12))
-	if r.short {
+	entries := int(r.Uint(12))
+	if r.Short() {
 		return decodeErr(ReasonTruncated, what+": NumEntries")
 	}
-	if entries*17 > r.left() {
+	if entries*17 > r.Left() {
 		return decodeErr(ReasonTruncated, what+": range entries")
 	}
 	v.init(max)
@@ -362,14 +364,14 @@ func decodeVendors(r *reader, v *VendorSet, what string) *Error {
 	return nil
 }
 
-func readRange(r *reader, max uint16, what string) (VendorRange, *Error) {
-	isARange := r.bit()
-	vr := VendorRange{Start: uint16(r.uint(16))}
+func readRange(r *bitstr.Reader, max uint16, what string) (VendorRange, *Error) {
+	isARange := r.Bit()
+	vr := VendorRange{Start: uint16(r.Uint(16))}
 	vr.End = vr.Start
 	if isARange {
-		vr.End = uint16(r.uint(16))
+		vr.End = uint16(r.Uint(16))
 	}
-	if r.short {
+	if r.Short() {
 		return vr, decodeErr(ReasonTruncated, what+": range entry")
 	}
 	if vr.Start == 0 || vr.End > max {

@@ -1,7 +1,11 @@
-package gpp
+// Package bitstr reads the bit strings of the IAB consent formats (TCF TC
+// strings and GPP strings): base64url segments decoded to bytes, then read
+// big-endian, MSB first, with Fibonacci-coded integers for GPP ranges.
+package bitstr
 
 // b64 maps a base64url character to its 6-bit value, or 0xff. '+' and '/'
-// are tolerated on input as 62 and 63 (consent.md §4.2.1).
+// are tolerated on input as 62 and 63, as both the TCF and the GPP
+// specifications allow.
 var b64 = func() (t [256]byte) {
 	for i := range t {
 		t[i] = 0xff
@@ -14,10 +18,10 @@ var b64 = func() (t [256]byte) {
 	return t
 }()
 
-// decodeSegment appends the bits of one base64url segment (no padding,
-// trailing '=' tolerated) to dst and returns the new slice and the number
-// of valid bits. ok is false on a character outside the alphabet.
-func decodeSegment(dst []byte, seg string) (out []byte, nbits int, ok bool) {
+// Decode appends the bits of one base64url segment (no padding, trailing
+// '=' tolerated) to dst and returns the new slice and the number of valid
+// bits. ok is false on a character outside the alphabet.
+func Decode(dst []byte, seg string) (out []byte, nbits int, ok bool) {
 	for len(seg) > 0 && seg[len(seg)-1] == '=' {
 		seg = seg[:len(seg)-1]
 	}
@@ -42,19 +46,29 @@ func decodeSegment(dst []byte, seg string) (out []byte, nbits int, ok bool) {
 	return dst, len(seg) * 6, true
 }
 
-// reader is a big-endian bit reader. Reading past the end sets short and
-// returns zeros, so callers check short once per field group.
-type reader struct {
+// Reader is a big-endian bit reader. Reading past the end makes Short true
+// and returns zeros, so callers check Short once per field group.
+type Reader struct {
 	b     []byte
 	n     int // number of valid bits
 	pos   int
 	short bool
 }
 
-func (r *reader) left() int { return r.n - r.pos }
+// NewReader reads the first nbits bits of b.
+func NewReader(b []byte, nbits int) *Reader { return &Reader{b: b, n: nbits} }
 
-// uint reads k ≤ 64 bits.
-func (r *reader) uint(k int) uint64 {
+// Left is the number of bits not read yet.
+func (r *Reader) Left() int { return r.n - r.pos }
+
+// Pos is the number of bits read.
+func (r *Reader) Pos() int { return r.pos }
+
+// Short reports whether a read went past the end.
+func (r *Reader) Short() bool { return r.short }
+
+// Uint reads k ≤ 64 bits.
+func (r *Reader) Uint(k int) uint64 {
 	if k > r.n-r.pos {
 		r.short = true
 		r.pos = r.n
@@ -76,15 +90,16 @@ func (r *reader) uint(k int) uint64 {
 	return v
 }
 
-func (r *reader) bit() bool { return r.uint(1) == 1 }
+// Bit reads one bit.
+func (r *Reader) Bit() bool { return r.Uint(1) == 1 }
 
 // maxFibTerms bounds a Fibonacci code: F(30) > 1.3 million, far above any
 // section ID or offset.
 const maxFibTerms = 30
 
-// fib reads a Fibonacci-coded integer (terms 1, 2, 3, 5, 8, …; ends with
+// Fib reads a Fibonacci-coded integer (terms 1, 2, 3, 5, 8, …; ends with
 // "11"). ok is false if the code is unterminated or too long.
-func (r *reader) fib() (v int, ok bool) {
+func (r *Reader) Fib() (v int, ok bool) {
 	a, b := 1, 2 // current term, next term
 	prev := false
 	for i := 0; i <= maxFibTerms; i++ {
@@ -92,7 +107,7 @@ func (r *reader) fib() (v int, ok bool) {
 			r.short = true
 			return 0, false
 		}
-		bit := r.bit()
+		bit := r.Bit()
 		if bit && prev {
 			return v, true
 		}
