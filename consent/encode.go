@@ -1,5 +1,7 @@
 package consent
 
+import "strconv"
+
 // Compact ASCII encodings, used on the wire and between the collector and
 // the page. Each is canonical: a Parse function accepts only what its Append
 // function writes, so parse(append(x)) == x and append(parse(s)) == s.
@@ -76,26 +78,12 @@ func parseDec(b []byte, max uint64) (uint64, bool) {
 	return v, true
 }
 
-// appendDec appends v in decimal. (strconv's version is larger in the
-// tracker.)
-func appendDec(dst []byte, v uint64) []byte {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + v%10)
-		if v /= 10; v == 0 {
-			return append(dst, b[i:]...)
-		}
-	}
-}
+// appendDec appends v (at most 1<<63-1) in decimal, and appendInt v. Both
+// use strconv.AppendInt: the tracker has it anyway (sdk/wire uses it), so
+// one copy serves both.
+func appendDec(dst []byte, v uint64) []byte { return strconv.AppendInt(dst, int64(v), 10) }
 
-func appendInt(dst []byte, v int64) []byte {
-	if v < 0 {
-		return appendDec(append(dst, '-'), uint64(-v))
-	}
-	return appendDec(dst, uint64(v))
-}
+func appendInt(dst []byte, v int64) []byte { return strconv.AppendInt(dst, v, 10) }
 
 func appendStates(dst []byte, st *[NumPurposes]State) []byte {
 	for _, x := range st {

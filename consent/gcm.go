@@ -41,7 +41,7 @@ type GCM struct {
 }
 
 type gcmDefault struct {
-	region [6]byte // "FR", "US-CA", or empty for everywhere
+	region string // "FR", "US-CA", or empty for everywhere
 	states GCMStates
 }
 
@@ -64,16 +64,19 @@ func (g *GCM) add(region []byte, states GCMStates) {
 		g.Overflow = true
 		return
 	}
-	copy(g.defaults[g.n].region[:], region)
+	g.defaults[g.n].region = string(region) // at most MaxGCMDefaults copies, of at most 6 bytes
 	g.defaults[g.n].states = states
 	g.n++
 }
 
 // Update records a gtag('consent', 'update', ...) command.
-func (g *GCM) Update(states GCMStates) {
-	for i, s := range states {
+func (g *GCM) Update(states GCMStates) { overlay(&g.updates, &states) }
+
+// overlay sets in dst every state src sets.
+func overlay(dst, src *GCMStates) {
+	for i, s := range src {
 		if s != Unset {
-			g.updates[i] = s
+			dst[i] = s
 		}
 	}
 }
@@ -85,25 +88,27 @@ func (g *GCM) Update(states GCMStates) {
 // keys and values are ignored. ok is false for an unknown command or an odd
 // kv.
 func (g *GCM) Command(command []byte, kv ...[]byte) (ok bool) {
-	isDefault := string(command) == "default"
-	if !isDefault && string(command) != "update" || len(kv)%2 != 0 {
+	isDefault := equal(command, "default")
+	if !isDefault && !equal(command, "update") || len(kv)%2 != 0 {
 		return false
 	}
 	var states GCMStates
 	everywhere := true
 	for i := 0; i < len(kv); i += 2 {
-		k, v := string(kv[i]), string(kv[i+1])
-		for t, name := range gcmTypeNames {
-			if k == name && v == "granted" {
-				states[t] = Granted
-			} else if k == name && v == "denied" {
-				states[t] = Denied
+		k, v := kv[i], kv[i+1]
+		if st := StateNamed(v); st != Unset {
+			for t := range gcmTypeNames {
+				if equal(k, gcmTypeNames[t]) {
+					states[t] = st
+				}
 			}
 		}
-		if w, ok := parseDec(kv[i+1], 1<<32-1); ok && isDefault && k == "wait_for_update" {
-			g.WaitMillis = max(g.WaitMillis, uint32(w))
+		if isDefault && equal(k, "wait_for_update") {
+			if w, ok := parseDec(v, 1<<32-1); ok {
+				g.WaitMillis = max(g.WaitMillis, uint32(w))
+			}
 		}
-		everywhere = everywhere && k != "region"
+		everywhere = everywhere && !equal(k, "region")
 	}
 	if !isDefault {
 		g.Update(states)
@@ -113,10 +118,12 @@ func (g *GCM) Command(command []byte, kv ...[]byte) (ok bool) {
 		g.add(nil, states)
 	}
 	for i := 0; i < len(kv); i += 2 {
-		for rest := kv[i+1]; string(kv[i]) == "region" && rest != nil; {
+		for rest := kv[i+1]; equal(kv[i], "region") && rest != nil; {
 			var r []byte
 			r, rest = cut(rest, ',')
-			g.Default(states, trim(r))
+			if r = trim(r); validRegion(r) {
+				g.add(r, states)
+			}
 		}
 	}
 	return true
@@ -130,8 +137,8 @@ func (g *GCM) States(r Region) GCMStates {
 	for i := 0; i < g.n; i++ {
 		d := &g.defaults[i]
 		l := 1
-		if d.region[0] != 0 {
-			l = matchLevel(trimZero(d.region[:]), r)
+		if d.region != "" {
+			l = matchLevel(d.region, r)
 		}
 		for t, s := range d.states {
 			if s != Unset && l > 0 && l >= level[t] {
@@ -139,11 +146,7 @@ func (g *GCM) States(r Region) GCMStates {
 			}
 		}
 	}
-	for t, s := range g.updates {
-		if s != Unset {
-			out[t] = s
-		}
-	}
+	overlay(&out, &g.updates)
 	return out
 }
 
@@ -169,14 +172,6 @@ func (g *GCM) Choice(r Region) Choice {
 		c.States[Marketing] = Granted
 	}
 	return c
-}
-
-func trimZero(b []byte) string {
-	n := 0
-	for n < len(b) && b[n] != 0 {
-		n++
-	}
-	return string(b[:n])
 }
 
 // trim removes leading and trailing spaces and tabs.

@@ -30,13 +30,24 @@ func AppendPolicy(dst []byte, p *Policy) []byte {
 // ParsePolicy reads AppendPolicy's encoding, of at most MaxPolicyLen bytes
 // and MaxRules rules, each with a valid Match (ValidRegionMatch).
 func ParsePolicy(src []byte) (p Policy, ok bool) {
+	ok = ParsePolicyInto(&p, src)
+	return p, ok
+}
+
+// ParsePolicyInto is ParsePolicy into *p, which it overwrites (the zero
+// Policy when the encoding is refused before its rules): the tracker parses
+// into the policy it keeps instead of copying a returned one.
+func ParsePolicyInto(p *Policy, src []byte) bool {
+	*p = Policy{}
 	if len(src) < 11 || len(src) > MaxPolicyLen || src[10] != '.' || !parseStates(src[5:10], &p.Caps) {
-		return Policy{}, false
+		*p = Policy{}
+		return false
 	}
 	var h [5]int
 	for i := range h {
 		if h[i] = letterIndex(policyLetters[i], src[i]); h[i] < 0 {
-			return Policy{}, false
+			*p = Policy{}
+			return false
 		}
 	}
 	p.Basis, p.Authority, p.Default, p.GPCScope, p.HonorDNT = Basis(h[0]), Source(h[1]), Profile(h[2]), GPCScope(h[3]), h[4] == 1
@@ -46,12 +57,14 @@ func ParsePolicy(src []byte) (p Policy, ok bool) {
 		f, rest = cut(rest, '.')
 		v, ok := parseDec(f, 1<<32-1)
 		if !ok || rest == nil {
-			return Policy{}, false
+			*p = Policy{}
+			return false
 		}
 		*n = uint32(v)
 	}
+	var ok bool
 	p.Regions, ok = parseRules(rest)
-	return p, ok
+	return ok
 }
 
 func parseRules(src []byte) ([]RegionRule, bool) {
@@ -60,7 +73,7 @@ func parseRules(src []byte) ([]RegionRule, bool) {
 		var r []byte
 		r, rest = cut(rest, ',')
 		n := len(r) - 2
-		if n < 2 || r[n] != '=' || len(rules) == MaxRules || !(string(r[:n]) == "EEA" || validRegion(r[:n])) {
+		if n < 2 || r[n] != '=' || len(rules) == MaxRules || !(equal(r[:n], "EEA") || validRegion(r[:n])) {
 			return nil, false
 		}
 		prof := letterIndex(profileLetters, r[n+1])

@@ -124,6 +124,20 @@ func ParseReasons(src []byte) (r Reasons, ok bool) {
 	return r, true
 }
 
+// equal reports whether b holds s. (string(b) == s would do, but TinyGo
+// makes a heap copy of b for it.)
+func equal(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		if b[i] != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // cut splits b at the first sep. rest is nil when sep is absent, and
 // non-nil (perhaps empty) when it is present.
 func cut(b []byte, sep byte) (head, rest []byte) {

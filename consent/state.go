@@ -12,6 +12,18 @@ const (
 	Granted
 )
 
+// StateNamed returns Granted for "granted", Denied for "denied", and Unset
+// for anything else: the words of Consent Mode and of crumbless('consent').
+func StateNamed(word []byte) State {
+	switch {
+	case equal(word, "granted"):
+		return Granted
+	case equal(word, "denied"):
+		return Denied
+	}
+	return Unset
+}
+
 // Choice is one source's state for every purpose, and when it was made.
 type Choice struct {
 	States [NumPurposes]State

@@ -64,9 +64,9 @@ type consentState struct {
 	scratch []byte // encoded signals or states being compared or sent
 
 	uidState uint8
-	uid      [uidHexLen]byte
-	uidRand  [16]byte // from the init seed, for a new id
-	uidOK    bool     // uidRand was filled
+	uid      [uidHexLen + 21]byte // the id, then what Store is given: '.' and the expiry
+	fresh    [uidHexLen]byte      // a new id: the hex of init seed bytes 16 to 31
+	uidOK    bool                 // fresh was filled
 }
 
 // holding reports whether queued events must wait: for the policy, for the
@@ -106,7 +106,7 @@ func (t *Tracker) endWaits(now int64, all bool) {
 		c.mode = legacy
 	}
 	if c.mode == withPolicy && !c.decided && (all || now >= t.deadline()) {
-		t.decideFirst(now)
+		t.decideNow(now)
 	}
 	if all && c.uidState == uidPending {
 		c.uidState = uidNone // sent without the id: the collector keys it at the edge
@@ -122,12 +122,10 @@ func (t *Tracker) policyRecord(f *fields, now int64) {
 	}
 	body := f.next()
 	line, rest := cutLine(body)
-	p, ok := parsePolicy(line)
-	if !ok {
+	if !parsePolicy(&c.policy, line) {
 		c.mode = legacy
 		return
 	}
-	c.policy = p
 	region, _ := cutLine(rest)
 	c.region, _ = parseRegion(region) // unknown: the zero Region, the strictest profile
 	c.hashLen = len(appendPolicyHash(c.hash[:0], line))
@@ -166,14 +164,10 @@ func (t *Tracker) consentChanged(src consent.Source, withdraw bool, now int64) {
 		return
 	}
 	a := c.policy.Authority
-	if !c.decided {
-		if a != consent.SourceNone && c.answered&(1<<a) == 0 && now < t.deadline() {
-			return
-		}
-		t.decideFirst(now)
-	} else {
-		t.decideAgain(now)
+	if !c.decided && a != consent.SourceNone && c.answered&(1<<a) == 0 && now < t.deadline() {
+		return
 	}
+	t.decideNow(now)
 	if a != consent.SourceNone && a < consent.NumSources && c.signals.Choices[a].States != c.auth {
 		c.auth = c.signals.Choices[a].States
 		t.consentEvent(a, now)
@@ -182,32 +176,27 @@ func (t *Tracker) consentChanged(src consent.Source, withdraw bool, now int64) {
 	}
 }
 
-// decideFirst ends the wait: the events held get the first decision.
-func (t *Tracker) decideFirst(now int64) {
-	c := &t.consent
-	c.decided = true
-	c.dec = decide(&c.policy, &c.signals, c.region)
-	c.head = appendSignals(c.head[:0], &c.signals)
-	t.adopt(now)
-}
-
-// decideAgain decides with the current signals; a different decision (or
+// decideNow decides with the current signals. The first decision ends the
+// wait: the events held get it. After that, a different decision (or
 // different signals) sends the queue under the old one first, so that an
 // upgrade applies only to events captured after it.
-func (t *Tracker) decideAgain(now int64) {
+func (t *Tracker) decideNow(now int64) {
 	c := &t.consent
 	d := decide(&c.policy, &c.signals, c.region)
 	c.scratch = appendSignals(c.scratch[:0], &c.signals)
-	if d.Tier == c.dec.Tier && d.Interaction == c.dec.Interaction && d.Marketing == c.dec.Marketing &&
-		string(c.scratch) == string(c.head) {
-		return
+	if c.decided {
+		if d.Tier == c.dec.Tier && d.Interaction == c.dec.Interaction && d.Marketing == c.dec.Marketing &&
+			bytesEqual(c.scratch, c.head) {
+			return
+		}
+		if c.uidState != uidPending { // held events were captured under the new intent: they follow it down
+			t.flush(now, SendNormal)
+		}
+		if c.dec.Tier == consent.T3 && d.Tier < consent.T3 && c.uidState != uidNone {
+			t.forgetUID()
+		}
 	}
-	if c.uidState != uidPending { // held events were captured under the new intent: they follow it down
-		t.flush(now, SendNormal)
-	}
-	if c.dec.Tier == consent.T3 && d.Tier < consent.T3 && c.uidState != uidNone {
-		t.forgetUID()
-	}
+	c.decided = true
 	c.dec = d
 	c.head, c.scratch = c.scratch, c.head
 	t.adopt(now)
@@ -255,18 +244,15 @@ func (t *Tracker) uidRecord(f *fields, now int64) {
 	if days <= 0 || days > defaultValidityDays {
 		days = defaultValidityDays
 	}
-	if exp, ok := parseStoredID(stored); ok && exp > now && exp <= now+days*dayMillis {
+	expires := now + days*dayMillis
+	if exp, ok := parseStoredID(stored); ok && exp > now && exp <= expires {
 		copy(c.uid[:], stored)
 		return
 	}
-	for i, b := range c.uidRand {
-		c.uid[2*i], c.uid[2*i+1] = hexDigits[b>>4], hexDigits[b&15]
-	}
-	var v [uidHexLen + 21]byte
-	out := append(append(v[:0], c.uid[:]...), '.')
-	out = strconv.AppendInt(out, now+days*dayMillis, 10)
-	if t.Store != nil {
-		t.Store(out)
+	copy(c.uid[:], c.fresh[:])
+	c.uid[uidHexLen] = '.'
+	if t.Store != nil { // c.uid is large enough: no allocation
+		t.Store(strconv.AppendInt(c.uid[:uidHexLen+1], expires, 10))
 	}
 }
 
@@ -304,8 +290,7 @@ func (t *Tracker) consentEvent(src consent.Source, now int64) {
 	c := &t.consent
 	e := t.newEvent(now)
 	e.Kind = wire.KindConsent
-	t.method = append(t.method[:0], src.String()...)
-	e.Method = t.method
+	e.Method = t.method[:copy(t.method[:], src.String())]
 	c.scratch = appendChoice(c.scratch[:0], &c.signals.Choices[src])
 	e.States = wire.Truncate(c.scratch, wire.MaxStatesLen)
 	e.Evidence = c.evidence[src]
@@ -324,7 +309,7 @@ func (t *Tracker) appendHead(dst []byte, now int64) []byte {
 		b.Signals = c.head
 		b.Policy = c.hash[:c.hashLen]
 		if c.dec.Tier == consent.T3 && c.uidState == uidLoaded {
-			b.UID = c.uid[:]
+			b.UID = c.uid[:uidHexLen]
 		}
 	}
 	return wire.AppendBatchHead(dst, &b)

@@ -8,7 +8,7 @@ func decide(p *consent.Policy, s *consent.Signals, r consent.Region) consent.Dec
 	return consent.Decide(p, s, r)
 }
 
-func parsePolicy(src []byte) (consent.Policy, bool)       { return consent.ParsePolicy(src) }
+func parsePolicy(p *consent.Policy, src []byte) bool      { return consent.ParsePolicyInto(p, src) }
 func parseRegion(src []byte) (consent.Region, bool)       { return consent.ParseRegion(src) }
 func appendSignals(dst []byte, s *consent.Signals) []byte { return consent.AppendSignals(dst, s) }
 func appendChoice(dst []byte, c *consent.Choice) []byte   { return consent.AppendChoice(dst, c) }

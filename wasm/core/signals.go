@@ -22,7 +22,7 @@ func (t *Tracker) navRecord(f *fields, now int64) {
 // legitimate interests are bitmasks (bit i is TCF purpose i+1), in decimal.
 func (t *Tracker) tcfRecord(f *fields, now int64) {
 	gdpr, status := f.next(), f.next()
-	if string(status) != "tcloaded" && string(status) != "useractioncomplete" {
+	if !equal(status, "tcloaded") && !equal(status, "useractioncomplete") {
 		return
 	}
 	pub, _ := parseUint(f.next())
@@ -41,7 +41,7 @@ func (t *Tracker) tcfRecord(f *fields, now int64) {
 // counts. A usnat opt-out (1) of sale, sharing or targeted advertising, or
 // its GPC subsection, denies marketing (consent.GPPUSChoice).
 func (t *Tracker) gppRecord(f *fields, now int64) {
-	if string(f.next()) != "ready" {
+	if !equal(f.next(), "ready") {
 		return
 	}
 	sale, sharing, targeted := small(f.next()), small(f.next()), small(f.next())
@@ -67,8 +67,8 @@ func small(b []byte) uint8 {
 // Defaults set the stage; an update is the source answering.
 func (t *Tracker) gcmRecord(f *fields, now int64) {
 	cmd := f.next()
-	update := string(cmd) == "update"
-	if !update && string(cmd) != "default" {
+	update := equal(cmd, "update")
+	if !update && !equal(cmd, "default") {
 		return
 	}
 	c := &t.consent
@@ -91,7 +91,7 @@ func (t *Tracker) gcmRecord(f *fields, now int64) {
 func (t *Tracker) apiRecord(f *fields, now int64) {
 	c := &t.consent.signals.Choices[consent.SourceAPI]
 	if f.left() == 1 {
-		if string(f.next()) != "withdraw" {
+		if !equal(f.next(), "withdraw") {
 			return
 		}
 		for p := consent.Measurement; p < consent.NumPurposes; p++ {
@@ -104,7 +104,7 @@ func (t *Tracker) apiRecord(f *fields, now int64) {
 	}
 	for f.left() >= 2 {
 		p, ok := parsePurpose(f.next())
-		if st := stateOf(f.next()); ok && st != consent.Unset {
+		if st := consent.StateNamed(f.next()); ok && st != consent.Unset {
 			c.States[p] = st
 		}
 	}
@@ -165,24 +165,40 @@ func AppendSignalsRecord(dst []byte, s *consent.Signals) []byte {
 
 func parsePurpose(b []byte) (consent.Purpose, bool) {
 	for p := consent.Necessary + 1; p < consent.NumPurposes; p++ {
-		if string(b) == p.String() {
+		if equal(b, p.String()) {
 			return p, true
 		}
 	}
 	return 0, false
 }
 
-func stateOf(v []byte) consent.State {
-	switch string(v) {
-	case "granted":
-		return consent.Granted
-	case "denied":
-		return consent.Denied
+func isOne(b []byte) bool { return len(b) == 1 && b[0] == '1' }
+
+// equal reports whether b holds s, and bytesEqual whether a and b are equal.
+// (string(b) == s would do, but TinyGo makes a heap copy of b for it.)
+func equal(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
 	}
-	return consent.Unset
+	for i := range b {
+		if b[i] != s[i] {
+			return false
+		}
+	}
+	return true
 }
 
-func isOne(b []byte) bool { return len(b) == 1 && b[0] == '1' }
+func bytesEqual(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
 
 // keepEvidence keeps a copy of a source's raw string (a TC or GPP string)
 // for its consent events, cut to wire.MaxEvidenceLen.

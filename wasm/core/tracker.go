@@ -30,7 +30,7 @@ type Tracker struct {
 	batch  []byte // the batch being sent
 
 	consent consentState
-	method  []byte // a consent event's method
+	method  [8]byte // a consent event's method: a consent.Source's name
 
 	event wire.Event
 	props [wire.MaxProps]wire.Prop
@@ -99,7 +99,7 @@ func (t *Tracker) record(kind byte, f *fields, now int64) {
 func (t *Tracker) init(f *fields, now int64) {
 	site, seed := f.next(), f.next()
 	site = wire.Truncate(site, wire.MaxSiteLen)
-	if t.inited || len(site) == 0 || !utf8.Valid(site) || len(seed) < seedBytes {
+	if t.inited || len(site) == 0 || !validUTF8(site) || len(seed) < seedBytes {
 		return
 	}
 	t.siteLen = copy(t.site[:], site)
@@ -107,7 +107,8 @@ func (t *Tracker) init(f *fields, now int64) {
 	t.inited = true
 	t.consent.initAt = now
 	if len(seed) >= 32 {
-		t.consent.uidOK = copy(t.consent.uidRand[:], seed[16:32]) == 16
+		putHex(t.consent.fresh[:], seed[16:32])
+		t.consent.uidOK = true
 	}
 }
 
@@ -157,4 +158,19 @@ func positive(ms int64) int64 {
 		return 1
 	}
 	return ms
+}
+
+// validUTF8 is utf8.Valid, written with utf8.DecodeRune, which the module
+// has anyway (sdk/wire's AppendString uses it): utf8.Valid's own copy costs
+// more than this loop. DecodeRune returns (RuneError, 1) exactly for the
+// bytes utf8.Valid rejects.
+func validUTF8(b []byte) bool {
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			return false
+		}
+		b = b[n:]
+	}
+	return true
 }

@@ -160,3 +160,43 @@ func TestModuleDecidesAsTheCollector(t *testing.T) {
 		t.Errorf("the cases cover only %v", seen)
 	}
 }
+
+// TestModuleConsentMemoryStaysBounded runs 3,000 rounds of every consent
+// record through the module: Consent Mode defaults and updates, TCF and GPP
+// callbacks with their strings, grants that reach T3 (and the stored id's
+// read), withdrawals, and events in between. Memory must stay flat: no
+// record may leave garbage behind for good.
+func TestModuleConsentMemoryStaysBounded(t *testing.T) {
+	m := newModule(t)
+	p := consent.Policy{Basis: consent.BasisConsent, Authority: consent.SourceAPI, WaitMillis: 500, ValidityDays: 390}
+	m.feed(t0, rec(core.RecordInit, "example.com", seed), rec(core.RecordNav, "1", ""),
+		policyRecord(p, consent.Region{Country: "US", Subdivision: "CA"}), rec(core.RecordPage, "https://example.com/"))
+	tc := strings.Repeat("CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA", 40)
+	now := t0 + 1000
+	var warm uint32
+	for round := 0; round < 3000; round++ {
+		now += 10
+		m.feed(now,
+			rec(core.RecordGCM, "default", "analytics_storage", "denied", "ad_storage", "denied", "region", "US-CA, FR", "wait_for_update", "500"),
+			rec(core.RecordGCM, "update", "analytics_storage", "granted"),
+			rec(core.RecordTCF, "1", "useractioncomplete", "769", "0", "769", tc),
+			rec(core.RecordGPP, "ready", "1", "0", "0", "", tc),
+			rec(core.RecordConsent, "measurement", "granted", "analytics", "granted"),
+			rec(core.RecordUID, "00112233445566778899aabbccddeeff.1"),
+			rec(core.RecordEvent, "e", "k", "v"),
+			rec(core.RecordConsent, "withdraw"),
+			rec(core.RecordEvent, "after"),
+		)
+		if round == 100 {
+			warm = m.mod.Memory().Size()
+		}
+	}
+	m.feed(now, rec(core.RecordHide))
+	if m.loads < 3000 || len(m.sent) == 0 {
+		t.Fatalf("%d loads of the stored id, %d batches: the rounds did not run", m.loads, len(m.sent))
+	}
+	if end := m.mod.Memory().Size(); end > warm+64<<10 {
+		t.Errorf("memory grew from %d to %d bytes over 2,900 rounds of consent records", warm, end)
+	}
+	t.Logf("memory: %d KiB after 100 rounds, %d KiB after 3,000", warm>>10, m.mod.Memory().Size()>>10)
+}
