@@ -23,7 +23,9 @@ import "time"
 type ConsentConfig struct {
 	// Basis is the legal basis audience measurement rests on: exempt (the
 	// CNIL-style audience-measurement exemption, whose technical conditions
-	// are then enforced) or consent.
+	// are then enforced), consent, or consent-count (consent, and counts
+	// only — no visitor key, nothing on the device — before a choice, for a
+	// site that documents an exemption for counting).
 	Basis string `yaml:"basis"`
 	// Authority is the one consent source that can grant: none (region
 	// defaults only), banner, api, tcf, gpp or gcm. Every other source can

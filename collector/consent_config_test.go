@@ -17,7 +17,7 @@ func TestValidateConsentListsEveryProblem(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		`sites[0].consent.basis: "legitimate-interest" is not a measurement basis; use exempt or consent`,
+		`sites[0].consent.basis: "legitimate-interest" is not a measurement basis; use exempt, consent or consent-count`,
 		`sites[0].consent.authority: "onetrust" is not a consent source; use none, banner, api, tcf, gpp or gcm`,
 		`sites[0].consent.default_profile: "relaxed" is not a region profile; use optin, optout, gb-statistical, strictest or off`,
 		`sites[0].consent.gpc_scope: "everything" is not a GPC scope; use sale-share or all-optional`,

@@ -110,6 +110,27 @@ func TestEUClaimWithoutConsentIsClamped(t *testing.T) {
 	hasMetric(t, metrics, `crumbless_events_dropped_total{reason="tier_t0"} 2`)
 }
 
+// TestEUClaimWithoutConsentIsWrittenWithoutIdentifiers is the acceptance
+// case on a site that counts before consent (basis consent-count): the
+// hand-made T3 claim is written, at T1, with no identifier of any kind,
+// with its coarse fields, and the clamp is counted.
+func TestEUClaimWithoutConsentIsWrittenWithoutIdentifiers(t *testing.T) {
+	body := consentBatch(t, "T3", "im", "uid-123", "", "")
+	rows, metrics := runBatch(t, regionConfig(t, ConsentConfig{Basis: "consent-count"}), body, "CF-IPCountry", "FR")
+	if len(rows) != 2 {
+		t.Fatalf("rows: %v", rows)
+	}
+	for _, r := range rows {
+		if r["tier"] != "T1" || r["uid"] != nil || r["visitor_id"] != nil {
+			t.Errorf("row %v: want T1 without visitor_id or uid", r)
+		}
+		if r["referrer"] != "https://search.example" || r["lang"] != "fr" {
+			t.Errorf("row %v: want the T1 referrer origin and primary language", r)
+		}
+	}
+	hasMetric(t, metrics, `crumbless_events_clamped_total{reason="NO_CHOICE"} 2`)
+}
+
 // TestGPCHeaderGivesT1InEU: Sec-GPC: 1 from an EU visitor on the exempt
 // basis is an objection: T1 rows, no visitor_id, no uid, coarse fields.
 func TestGPCHeaderGivesT1InEU(t *testing.T) {

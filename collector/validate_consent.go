@@ -10,7 +10,7 @@ import (
 )
 
 var (
-	basisNames    = []string{"exempt", "consent"}
+	basisNames    = []string{"exempt", "consent", "consent-count"}
 	authNames     = []string{"none", "banner", "api", "tcf", "gpp", "gcm"}
 	gpcScopeNames = []string{"sale-share", "all-optional"}
 	profileNames  = []string{"optin", "optout", "gb-statistical", "strictest", "off"}

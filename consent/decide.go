@@ -75,7 +75,7 @@ func Decide(p *Policy, s *Signals, r Region) Decision {
 		why |= ReasonStorageDenied
 	}
 	t := T0
-	if allow[Measurement] || p.Basis == BasisExempt || prof >= ProfileGBStatistical {
+	if allow[Measurement] || p.Basis == BasisExempt || p.Basis == BasisConsentCount || prof >= ProfileGBStatistical {
 		t = T1
 	}
 	if allow[Measurement] {

@@ -48,6 +48,20 @@ func TestRule3EUConsentNoChoiceT0(t *testing.T) {
 	check(t, d, T0, false, false, ReasonNoChoice)
 }
 
+// Rule 3's exception: a site that documents an exemption for counting may
+// count before the choice (T1: no visitor key), and a grant still raises.
+func TestRule3ConsentCountCountsBeforeTheChoice(t *testing.T) {
+	p := policyWith(BasisConsentCount, SourceBanner)
+	check(t, Decide(p, &Signals{}, fr), T1, false, false, ReasonNoChoice)
+	var s Signals
+	s.Choices[SourceBanner] = choice(Granted, Granted, Unset, Unset)
+	check(t, Decide(p, &s, fr), T3, false, false, 0)
+	s.OptOut = true
+	if d := Decide(p, &s, fr); d.Tier != T0 {
+		t.Errorf("opt-out on consent-count: %v, want T0", d.Tier)
+	}
+}
+
 func TestRule4EUGrantAnalyticsT3(t *testing.T) {
 	for _, b := range []Basis{BasisExempt, BasisConsent} {
 		var s Signals

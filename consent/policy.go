@@ -9,6 +9,11 @@ const (
 	BasisExempt Basis = iota
 	// BasisConsent measures only with consent where consent is required.
 	BasisConsent
+	// BasisConsentCount is BasisConsent that counts before a choice: T1,
+	// no visitor key and nothing on the device, until the visitor decides.
+	// Only for a site that documents an exemption for such counting
+	// (reference/consent.md §3.2 rule 3).
+	BasisConsentCount
 )
 
 // GPCScope is what Global Privacy Control turns off.

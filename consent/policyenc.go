@@ -2,7 +2,7 @@ package consent
 
 // policyLetters are the letter sets of the policy encoding's first five
 // bytes: basis, authority, default profile, GPC scope and DNT.
-var policyLetters = [5]string{"ec", sourceLetters, profileLetters, "sa", "-d"}
+var policyLetters = [5]string{"ecn", sourceLetters, profileLetters, "sa", "-d"}
 
 // AppendPolicy appends p's encoding (see encode.go).
 func AppendPolicy(dst []byte, p *Policy) []byte {

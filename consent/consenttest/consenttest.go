@@ -43,7 +43,7 @@ func Cases(seed int64, n int) []Case {
 func policy(rng *rand.Rand) consent.Policy {
 	p := consent.Policy{
 		Revision:     uint32(rng.Intn(5)),
-		Basis:        consent.Basis(rng.Intn(2)),
+		Basis:        consent.Basis(rng.Intn(3)),
 		Authority:    consent.Source(rng.Intn(int(consent.NumSources))),
 		Default:      profile(rng),
 		GPCScope:     consent.GPCScope(rng.Intn(2)),
