@@ -203,7 +203,7 @@ func TestPolicyEndpoint(t *testing.T) {
 	ts := start(t, cfg)
 	resp, body := get(t, "GET", ts.url+"/c?site=example.com", "CF-IPCountry", "us", "CF-Region-Code", "US-CA")
 	p := cfg.Sites[0].Consent.Policy()
-	want := string(consent.AppendPolicy(nil, &p)) + "\nUS-CA"
+	want := string(consent.AppendPolicy(nil, &p)) + "\nUS-CA\no" // US: opt-out, resolved by ProfileFor
 	if resp.StatusCode != 200 || string(body) != want {
 		t.Errorf("GET /c: %s %q, want %q", resp.Status, body, want)
 	}
@@ -216,8 +216,12 @@ func TestPolicyEndpoint(t *testing.T) {
 	if parsed, ok := consent.ParsePolicy(body[:bytes.IndexByte(body, '\n')]); !ok || parsed.Revision != 7 {
 		t.Errorf("policy does not parse back: %+v %v", parsed, ok)
 	}
+	_, body = get(t, "GET", ts.url+"/c?site=example.com", "CF-IPCountry", "gb")
+	if want := string(consent.AppendPolicy(nil, &p)) + "\nGB\ng"; string(body) != want { // the site's rule
+		t.Errorf("GET /c from GB: %q, want %q", body, want)
+	}
 	_, body = get(t, "GET", ts.url+"/c?site=example.com")
-	if !strings.HasSuffix(string(body), "\n") {
+	if !strings.HasSuffix(string(body), "\n\ns") { // no region, the strictest profile
 		t.Errorf("unknown region: %q", body)
 	}
 	resp, body = get(t, "GET", ts.url+"/c?site=other.com")
@@ -232,7 +236,7 @@ func TestPolicyEndpointDemo(t *testing.T) {
 	ts := start(t, cfg)
 	resp, body := get(t, "GET", ts.url+"/c?site=anything.test")
 	p := consent.DefaultPolicy()
-	if resp.StatusCode != 200 || string(body) != string(consent.AppendPolicy(nil, &p))+"\n" {
+	if resp.StatusCode != 200 || string(body) != string(consent.AppendPolicy(nil, &p))+"\n\ns" {
 		t.Errorf("demo: %s %q", resp.Status, body)
 	}
 }

@@ -10,8 +10,10 @@ import (
 // visitor's region, as the loader reads them (README.md, "The /c
 // contract"):
 //
-//	<consent.AppendPolicy of the site's policy>\n<consent.AppendRegion of the visitor's region>
+//	<consent.AppendPolicy of the site's policy>\n<consent.AppendRegion of the visitor's region>\n<consent.AppendProfileLetter of the region's profile>
 //
+// The profile is the policy's ProfileFor(region): the edge resolves it, so
+// the page needs neither the region rules nor the built-in table.
 // private (the region is the visitor's), cached five minutes, readable
 // from any origin. An unknown site gets 404 with the reason unknown_site;
 // in demo mode every well-formed site gets the default policy.
@@ -31,10 +33,12 @@ func (s *Server) policy(ctx *fasthttp.RequestCtx) {
 	region := s.regions.Resolve(&ctx.Request.Header, ctx.RemoteIP())
 	ctx.SetContentType("text/plain; charset=utf-8")
 	h.Set(fasthttp.HeaderCacheControl, "private, max-age=300")
-	var buf [8]byte
+	prof, _ := st.Consent.Policy.ProfileFor(region)
+	var buf [10]byte
 	ctx.Response.ResetBody()
 	ctx.Response.AppendBody(st.Consent.Text)
-	ctx.Response.AppendBody(consent.AppendRegion(append(buf[:0], '\n'), region))
+	b := consent.AppendRegion(append(buf[:0], '\n'), region)
+	ctx.Response.AppendBody(consent.AppendProfileLetter(append(b, '\n'), prof))
 }
 
 func policyError(ctx *fasthttp.RequestCtx, status int, reason string) {

@@ -43,6 +43,21 @@ func Decide(p *Policy, s *Signals, r Region) Decision {
 		s = new(Signals)
 	}
 	prof, why := p.ProfileFor(r)
+	return DecideFor(p, s, prof, why)
+}
+
+// DecideFor is Decide for a visitor whose profile is already known: prof
+// and why are what (*Policy).ProfileFor returned for their region. The page
+// calls it with the profile the edge resolved (GET /c's third line), so it
+// needs neither the region rules nor the built-in table; Decide is
+// DecideFor(p, s, p.ProfileFor(r)). A nil p or s is as for Decide.
+func DecideFor(p *Policy, s *Signals, prof Profile, why Reasons) Decision {
+	if p == nil {
+		p = new(Policy)
+	}
+	if s == nil {
+		s = new(Signals)
+	}
 	var allow [NumPurposes]bool
 	for q := Measurement; q < NumPurposes; q++ {
 		allow[q], why = resolve(p, s, prof, q, why)

@@ -123,18 +123,19 @@ func TestRule7TCF(t *testing.T) {
 }
 
 func TestRule8GCM(t *testing.T) {
-	decide := func(g *GCM, r Region) Decision {
+	decide := func(g *GCMAt, r Region) Decision {
 		var s Signals
-		s.Choices[SourceGCM] = g.Choice(r)
+		g.SetRegion(AppendRegion(nil, r)) // only updates here: the region does not change the states
+		s.Choices[SourceGCM] = g.Choice()
 		return Decide(policyWith(BasisConsent, SourceGCM), &s, r)
 	}
-	var g GCM
+	var g GCMAt
 	g.Command([]byte("update"), []byte("analytics_storage"), []byte("granted"))
 	check(t, decide(&g, fr), T3, true, false, 0)
 	g.Command([]byte("update"), []byte("ad_storage"), []byte("granted"), []byte("ad_user_data"), []byte("granted"))
 	check(t, decide(&g, fr), T3, true, true, 0)
 	// A key absent from both default and update is unset.
-	var h GCM
+	var h GCMAt
 	h.Command([]byte("update"), []byte("ad_storage"), []byte("granted"))
 	check(t, decide(&h, fr), T0, false, false, ReasonNoChoice)
 	check(t, decide(&h, us), T3, true, true, 0)

@@ -1,7 +1,5 @@
 package consent
 
-import "strconv"
-
 // Compact ASCII encodings, used on the wire and between the collector and
 // the page. Each is canonical: a Parse function accepts only what its Append
 // function writes, so parse(append(x)) == x and append(parse(s)) == s.
@@ -78,12 +76,28 @@ func parseDec(b []byte, max uint64) (uint64, bool) {
 	return v, true
 }
 
-// appendDec appends v (at most 1<<63-1) in decimal, and appendInt v. Both
-// use strconv.AppendInt: the tracker has it anyway (sdk/wire uses it), so
-// one copy serves both.
-func appendDec(dst []byte, v uint64) []byte { return strconv.AppendInt(dst, int64(v), 10) }
+// appendDec appends v in decimal, and appendInt v. They do what
+// strconv.AppendInt(dst, v, 10) does, which TinyGo makes several times
+// larger in the tracker module.
+func appendDec(dst []byte, v uint64) []byte {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + v%10)
+		if v /= 10; v == 0 {
+			break
+		}
+	}
+	return append(dst, b[i:]...)
+}
 
-func appendInt(dst []byte, v int64) []byte { return strconv.AppendInt(dst, v, 10) }
+func appendInt(dst []byte, v int64) []byte {
+	if v < 0 {
+		return appendDec(append(dst, '-'), -uint64(v))
+	}
+	return appendDec(dst, uint64(v))
+}
 
 func appendStates(dst []byte, st *[NumPurposes]State) []byte {
 	for _, x := range st {

@@ -19,81 +19,44 @@ var gcmTypeNames = [NumGCMTypes]string{"ad_storage", "ad_user_data", "ad_persona
 // nothing.
 type GCMStates [NumGCMTypes]State
 
-// MaxGCMDefaults bounds the region entries a GCM keeps: one per region a
-// default names, and one per region-less default. Further ones are dropped
-// (their types stay unset, so the region default applies) and Overflow is
-// set.
-const MaxGCMDefaults = 64
-
-// GCM rebuilds Google Consent Mode's state the way Google does (§4.3):
-// defaults per region, the most specific matching one per type ("US-CA"
-// beats "US" beats a region-less default; the later of equals wins), then
-// updates in order over them. A type never set is Unset, not Denied. The
-// zero GCM has seen no command.
-type GCM struct {
-	defaults [MaxGCMDefaults]gcmDefault
-	n        int
-	updates  GCMStates
+// GCMAt rebuilds Google Consent Mode's state (§4.3) for a visitor in one
+// known region, the way Google does: per consent type, the most specific
+// default that applies to the region ("US-CA" beats "US" beats a default
+// without a region list; the later of equals wins), then updates in order
+// over them. Since the region is bound first, it keeps per type only the
+// state and the specificity it was set at, not every region's default.
+// A type never set is Unset, not Denied. Bind the region (SetRegion)
+// before the first command; the zero GCMAt has seen no command, for an
+// unknown region (only defaults without a region list apply).
+type GCMAt struct {
+	region  [6]byte // the visitor's, AppendRegion's encoding
+	regionN uint8
+	states  GCMStates
+	// level is the specificity each state was set at: 1 a default without
+	// a region list, 2 one naming the country, 3 one naming the
+	// subdivision, 4 an update.
+	level [NumGCMTypes]uint8
 	// WaitMillis is the largest wait_for_update a default asked for.
 	WaitMillis uint32
-	// Overflow reports that defaults were dropped.
-	Overflow bool
-}
-
-type gcmDefault struct {
-	region string // "FR", "US-CA", or empty for everywhere
-	states GCMStates
-}
-
-// Default records a gtag('consent', 'default', ...) command: states for the
-// given regions (codes like "FR" or "US-CA"), or everywhere when there are
-// none.
-func (g *GCM) Default(states GCMStates, regions ...[]byte) {
-	if len(regions) == 0 {
-		g.add(nil, states)
-	}
-	for _, r := range regions {
-		if validRegion(r) {
-			g.add(r, states)
-		}
-	}
-}
-
-func (g *GCM) add(region []byte, states GCMStates) {
-	if g.n == MaxGCMDefaults {
-		g.Overflow = true
-		return
-	}
-	g.defaults[g.n].region = string(region) // at most MaxGCMDefaults copies, of at most 6 bytes
-	g.defaults[g.n].states = states
-	g.n++
-}
-
-// Update records a gtag('consent', 'update', ...) command.
-func (g *GCM) Update(states GCMStates) { overlay(&g.updates, &states) }
-
-// overlay sets in dst every state src sets.
-func overlay(dst, src *GCMStates) {
-	for i, s := range src {
-		if s != Unset {
-			dst[i] = s
-		}
-	}
 }
 
 // Command records one consent command as the page read it from the data
 // layer: command is "default" or "update", and kv holds key, value pairs:
 // consent types with "granted" or "denied", "region" with comma-separated
 // codes, "wait_for_update" with a decimal number of milliseconds. Unknown
-// keys and values are ignored. ok is false for an unknown command or an odd
-// kv.
-func (g *GCM) Command(command []byte, kv ...[]byte) (ok bool) {
+// keys and values are ignored. A default applies at the specificity of
+// its most specific region code that matches g.Region, or not at all when
+// none does. ok is false for an unknown command or an odd kv.
+func (g *GCMAt) Command(command []byte, kv ...[]byte) (ok bool) {
 	isDefault := equal(command, "default")
 	if !isDefault && !equal(command, "update") || len(kv)%2 != 0 {
 		return false
 	}
 	var states GCMStates
-	everywhere := true
+	level, regional := uint8(4), uint8(0)
+	if isDefault {
+		level = 1
+	}
 	for i := 0; i < len(kv); i += 2 {
 		k, v := kv[i], kv[i+1]
 		if st := StateNamed(v); st != Unset {
@@ -108,56 +71,71 @@ func (g *GCM) Command(command []byte, kv ...[]byte) (ok bool) {
 				g.WaitMillis = max(g.WaitMillis, uint32(w))
 			}
 		}
-		everywhere = everywhere && !equal(k, "region")
-	}
-	if !isDefault {
-		g.Update(states)
-		return true
-	}
-	if everywhere {
-		g.add(nil, states)
-	}
-	for i := 0; i < len(kv); i += 2 {
-		for rest := kv[i+1]; equal(kv[i], "region") && rest != nil; {
-			var r []byte
-			r, rest = cut(rest, ',')
-			if r = trim(r); validRegion(r) {
-				g.add(r, states)
+		if isDefault && equal(k, "region") {
+			regional = max(regional, 1) // even an empty list restricts the default
+			for rest := v; rest != nil; {
+				var r []byte
+				r, rest = cut(rest, ',')
+				regional = max(regional, 1+g.levelOf(trim(r)))
 			}
+		}
+	}
+	if regional > 0 { // a region list: its most specific code that matches, if any
+		level = regional - 1
+	}
+	for t, s := range states {
+		if s != Unset && level > 0 && level >= g.level[t] {
+			g.states[t], g.level[t] = s, level
 		}
 	}
 	return true
 }
 
-// States returns the state of every type for a visitor in r: per type, the
-// most specific default that sets it, then any update.
-func (g *GCM) States(r Region) GCMStates {
-	var out GCMStates
-	var level [NumGCMTypes]int
-	for i := 0; i < g.n; i++ {
-		d := &g.defaults[i]
-		l := 1
-		if d.region != "" {
-			l = matchLevel(d.region, r)
-		}
-		for t, s := range d.states {
-			if s != Unset && l > 0 && l >= level[t] {
-				out[t], level[t] = s, l
-			}
-		}
+// SetRegion binds the visitor's region, in AppendRegion's encoding ("FR",
+// "US-CA"), as GET /c sends it; anything else (like "") is an unknown
+// region, and ok is false unless it is "".
+func (g *GCMAt) SetRegion(code []byte) (ok bool) {
+	g.regionN = 0
+	if !validRegion(code) {
+		return len(code) == 0
 	}
-	overlay(&out, &g.updates)
-	return out
+	g.regionN = uint8(copy(g.region[:], code))
+	return true
 }
 
-// Choice maps the state for a visitor in r onto purposes (§2.1):
+// levelOf is 3 when m names the region's subdivision, 2 its country, and 0
+// otherwise.
+func (g *GCMAt) levelOf(m []byte) uint8 {
+	r := g.region[:g.regionN]
+	if len(r) == 0 || len(m) < 2 || m[0] != r[0] || m[1] != r[1] {
+		return 0
+	}
+	if len(m) == 2 {
+		return 2
+	}
+	if len(m) != len(r) {
+		return 0
+	}
+	for i := 2; i < len(m); i++ {
+		if m[i] != r[i] {
+			return 0
+		}
+	}
+	return 3
+}
+
+// States returns the state of every type: per type, the most specific
+// default that sets it, then any update.
+func (g *GCMAt) States() GCMStates { return g.states }
+
+// Choice maps the state onto purposes (§2.1):
 // analytics_storage granted grants measurement, analytics and interaction;
 // denied denies analytics and interaction (measurement stays unset, as
 // Google still sends cookieless pings). ad_storage and ad_user_data both
 // granted grant marketing; either of them or ad_personalization denied
 // denies it; otherwise it is unset. At is 0: Consent Mode carries no time.
-func (g *GCM) Choice(r Region) Choice {
-	st := g.States(r)
+func (g *GCMAt) Choice() Choice {
+	st := &g.states
 	var c Choice
 	switch st[GCMAnalyticsStorage] {
 	case Granted:

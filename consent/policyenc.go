@@ -38,16 +38,35 @@ func ParsePolicy(src []byte) (p Policy, ok bool) {
 // Policy when the encoding is refused before its rules): the tracker parses
 // into the policy it keeps instead of copying a returned one.
 func ParsePolicyInto(p *Policy, src []byte) bool {
+	rest, ok := parseHead(p, src)
+	if !ok {
+		return false
+	}
+	p.Regions, ok = parseRules(rest)
+	return ok
+}
+
+// ParsePolicyHead is ParsePolicyInto without the region rules: it checks
+// and reads everything before them, and leaves p.Regions nil. The page
+// uses it, since the edge resolves the visitor's profile (ProfileFor) and
+// sends it with the policy.
+func ParsePolicyHead(p *Policy, src []byte) bool {
+	_, ok := parseHead(p, src)
+	return ok
+}
+
+// parseHead reads the encoding up to the rules, which it returns.
+func parseHead(p *Policy, src []byte) ([]byte, bool) {
 	*p = Policy{}
 	if len(src) < 11 || len(src) > MaxPolicyLen || src[10] != '.' || !parseStates(src[5:10], &p.Caps) {
 		*p = Policy{}
-		return false
+		return nil, false
 	}
 	var h [5]int
 	for i := range h {
 		if h[i] = letterIndex(policyLetters[i], src[i]); h[i] < 0 {
 			*p = Policy{}
-			return false
+			return nil, false
 		}
 	}
 	p.Basis, p.Authority, p.Default, p.GPCScope, p.HonorDNT = Basis(h[0]), Source(h[1]), Profile(h[2]), GPCScope(h[3]), h[4] == 1
@@ -58,13 +77,26 @@ func ParsePolicyInto(p *Policy, src []byte) bool {
 		v, ok := parseDec(f, 1<<32-1)
 		if !ok || rest == nil {
 			*p = Policy{}
-			return false
+			return nil, false
 		}
 		*n = uint32(v)
 	}
-	var ok bool
-	p.Regions, ok = parseRules(rest)
-	return ok
+	return rest, true
+}
+
+// AppendProfileLetter appends prof's letter ('s', 'i', 'g', 'o' or 'x'), as in
+// the policy encoding; GET /c sends it as its third line.
+func AppendProfileLetter(dst []byte, prof Profile) []byte {
+	return append(dst, letter(profileLetters, int(prof)))
+}
+
+// ParseProfileLetter reads AppendProfileLetter's encoding: exactly one profile letter.
+func ParseProfileLetter(src []byte) (Profile, bool) {
+	if len(src) != 1 {
+		return 0, false
+	}
+	i := letterIndex(profileLetters, src[0])
+	return Profile(i), i >= 0
 }
 
 func parseRules(src []byte) ([]RegionRule, bool) {

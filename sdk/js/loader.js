@@ -37,6 +37,7 @@
       return '';
     });
   var queued = (window.crumbless && window.crumbless.q) || [];
+  var held = [];
   var textEncoder = new TextEncoder();
   var exports; // the module's, once it is ready
   var broken; // set when the module trapped: stop calling it
@@ -48,27 +49,18 @@
   function feed(records) {
     if (broken) return;
     try {
-      var chunks = [];
-      var size = 0;
-      var add = function (bytes) {
-        chunks.push(bytes);
-        size += bytes.length;
-      };
+      var out = [];
       records.forEach(function (record) {
-        add([record[0], record.length - 1]);
+        out.push(record[0], record.length - 1);
         record.slice(1).forEach(function (field) {
           field = (field instanceof Uint8Array ? field : textEncoder.encode(field || '')).subarray(0, 65535);
-          add([field.length & 255, field.length >> 8]);
-          add(field);
+          out.push(field.length & 255, field.length >> 8);
+          for (var b of field) out.push(b);
         });
       });
       // The buffer's view must be made after crumbless_buffer: memory may grow.
-      var view = new Uint8Array(exports.memory.buffer, exports.crumbless_buffer(size), size);
-      size = 0;
-      chunks.forEach(function (bytes) {
-        view.set(bytes, size);
-        size += bytes.length;
-      });
+      var size = out.length;
+      new Uint8Array(exports.memory.buffer, exports.crumbless_buffer(size), size).set(out);
       var delay = exports.crumbless_feed(size, Date.now());
       clearTimeout(timer);
       if (delay >= 0) timer = setTimeout(feed, delay, []);
@@ -112,11 +104,16 @@
       );
   }
 
+  // text/plain: a simple request, no preflight.
+  function blob(body) {
+    return new Blob([body], { type: 'text/plain' });
+  }
+
+  // (fetch exists: the policy and the module were fetched with it.)
   function post(body) {
-    if (!window.fetch) return beacon(body);
     fetch(api, {
       method: 'POST',
-      body: new Blob([body], { type: 'text/plain' }),
+      body: blob(body),
       keepalive: true,
       credentials: 'omit',
       mode: 'cors'
@@ -125,7 +122,7 @@
 
   function beacon(body) {
     try {
-      navigator.sendBeacon(api, new Blob([body], { type: 'text/plain' }));
+      navigator.sendBeacon(api, blob(body));
     } catch (e) {}
   }
 
@@ -169,7 +166,7 @@
       var record = [9, entry[1]];
       var o = entry[2] || {};
       for (var k in o) record.push(k, String(o[k])); // a region list joins with commas
-      feed([record]);
+      held ? held.push(record) : feed([record]);
     }
   }
 
@@ -219,8 +216,11 @@
         [2, location.href, document.referrer, document.title, String(innerWidth),
           navigator.language, Intl.DateTimeFormat().resolvedOptions().timeZone]
       ]);
+      // Consent Mode defaults depend on the region, which /c tells: its
+      // commands are held until the policy record, then follow it in one feed.
       policy.then(function (text) {
-        feed([[5, text]]);
+        feed([[5, text]].concat(held));
+        held = 0;
       });
       // Consent Mode: the commands already in the dataLayer, then every push.
       var dl = (window.dataLayer = window.dataLayer || []);

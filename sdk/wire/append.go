@@ -1,9 +1,6 @@
 package wire
 
-import (
-	"strconv"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // AppendBatch appends b as JSON to dst and returns the extended buffer.
 func AppendBatch(dst []byte, b *Batch) []byte {
@@ -28,11 +25,11 @@ func AppendBatchStart(dst, site []byte, sentAt int64) []byte {
 // the opening of the events array.
 func AppendBatchHead(dst []byte, b *Batch) []byte {
 	dst = append(dst, `{"v":`...)
-	dst = strconv.AppendInt(dst, Version, 10)
+	dst = AppendInt(dst, Version)
 	dst = append(dst, `,"site":`...)
 	dst = AppendString(dst, b.Site)
 	dst = append(dst, `,"sent_at":`...)
-	dst = strconv.AppendInt(dst, b.SentAt, 10)
+	dst = AppendInt(dst, b.SentAt)
 	dst = appendField(dst, `,"tier":`, b.Tier)
 	dst = appendField(dst, `,"flags":`, b.Flags)
 	dst = appendField(dst, `,"signals":`, b.Signals)
@@ -51,7 +48,7 @@ func AppendEvent(dst []byte, e *Event) []byte {
 	dst = append(dst, `,"type":"`...)
 	dst = append(dst, e.Kind.String()...)
 	dst = append(dst, `","ts":`...)
-	dst = strconv.AppendInt(dst, e.TS, 10)
+	dst = AppendInt(dst, e.TS)
 	dst = appendField(dst, `,"path":`, e.Path)
 	dst = appendField(dst, `,"referrer":`, e.Referrer)
 	dst = appendField(dst, `,"title":`, e.Title)
@@ -97,51 +94,59 @@ const hexDigits = "0123456789abcdef"
 func AppendString(dst, s []byte) []byte {
 	dst = append(dst, '"')
 	start := 0
+	var e [6]byte // the escape of s[i:i+size]
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' {
-				i++
+		c, size, n := s[i], 1, 2
+		e[0] = '\\'
+		switch {
+		case c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' && c != '<' && c != '>':
+			i++
+			continue
+		case c == '"' || c == '\\':
+			e[1] = c
+		case c == '\n':
+			e[1] = 'n'
+		case c == '\r':
+			e[1] = 'r'
+		case c == '\t':
+			e[1] = 't'
+		case c < utf8.RuneSelf: // other control characters, < and >
+			e, n = [6]byte{'\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF]}, 6
+		default:
+			var r rune
+			r, size = utf8.DecodeRune(s[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				n = copy(e[:], "\uFFFD")
+			case r == '\u2028' || r == '\u2029':
+				e, n = [6]byte{'\\', 'u', '2', '0', '2', hexDigits[r&0xF]}, 6
+			default:
+				i += size
 				continue
 			}
-			dst = append(dst, s[start:i]...)
-			dst = appendEscape(dst, c)
-			i++
-			start = i
-			continue
 		}
-		r, size := utf8.DecodeRune(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, "\uFFFD"...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\u202`...)
-			dst = append(dst, hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
+		dst = append(append(dst, s[start:i]...), e[:n]...)
 		i += size
+		start = i
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(append(dst, s[start:]...), '"')
 }
 
-func appendEscape(dst []byte, c byte) []byte {
-	switch c {
-	case '"', '\\':
-		return append(dst, '\\', c)
-	case '\n':
-		return append(dst, '\\', 'n')
-	case '\r':
-		return append(dst, '\\', 'r')
-	case '\t':
-		return append(dst, '\\', 't')
+// AppendInt appends v in decimal, as strconv.AppendInt(dst, v, 10) does;
+// TinyGo makes strconv's several times larger in the tracker module.
+func AppendInt(dst []byte, v int64) []byte {
+	u := uint64(v)
+	if v < 0 {
+		dst, u = append(dst, '-'), -u
 	}
-	return append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + u%10)
+		if u /= 10; u == 0 {
+			break
+		}
+	}
+	return append(dst, b[i:]...)
 }

@@ -1,8 +1,6 @@
 package core
 
 import (
-	"strconv"
-
 	"github.com/crumbless/crumbless/consent"
 	"github.com/crumbless/crumbless/sdk/wire"
 )
@@ -12,7 +10,8 @@ import (
 // one it sends as an ABI 1 tracker did: no consent fields, the collector
 // decides alone. With one, it holds events until the authoritative source
 // answers or Policy.WaitMillis have passed since init, then decides with
-// consent.Decide and decides again on every consent record. Each batch
+// consent.DecideFor under the profile the edge resolved for the visitor's
+// region, and decides again on every consent record. Each batch
 // carries the one decision its events were captured under.
 
 // Consent modes.
@@ -43,10 +42,10 @@ type consentState struct {
 	decided bool // the wait is over: dec holds
 	initAt  int64
 	policy  consent.Policy
-	region  consent.Region
+	profile consent.Profile // the region's, as the edge resolved it
 	signals consent.Signals
-	gcm     gcmState
-	gcmSeen bool
+	gcm     gcmState // bound to the visitor's region
+	settle  bool     // a policy record came: decide at the end of the feed
 	// answered has bit 1<<source set once the source gave a choice.
 	answered uint8
 	// evidence holds the latest TC and GPP strings, for consent events.
@@ -113,28 +112,29 @@ func (t *Tracker) endWaits(now int64, all bool) {
 	}
 }
 
-// policyRecord reads the body of GET /c: the policy line, then the region
-// line. A body that is not a policy means an older collector: legacy.
+// policyRecord reads the body of GET /c: the policy line, the region line,
+// then the visitor's profile, resolved by the edge with ProfileFor. A body
+// that is not a policy, or has no valid profile line, means an older
+// collector: legacy (no consent fields, the collector decides alone).
 func (t *Tracker) policyRecord(f *fields, now int64) {
 	c := &t.consent
 	if c.mode != waitPolicy {
 		return
 	}
-	body := f.next()
-	line, rest := cutLine(body)
-	if !parsePolicy(&c.policy, line) {
+	line, rest := cutLine(f.next())
+	region, rest := cutLine(rest)
+	prof, _ := cutLine(rest)
+	var ok bool
+	if c.profile, ok = parseProfile(prof); !ok || !parsePolicy(&c.policy, line) {
 		c.mode = legacy
 		return
 	}
-	region, _ := cutLine(rest)
-	c.region, _ = parseRegion(region) // unknown: the zero Region, the strictest profile
+	c.gcm.SetRegion(region) // unknown (empty or invalid): only Consent Mode defaults without a region list apply
 	c.hashLen = len(appendPolicyHash(c.hash[:0], line))
-	if c.gcmSeen { // Consent Mode defaults depend on the region
-		c.signals.Choices[consent.SourceGCM] = c.gcm.choice(c.region)
-		c.signals.Choices[consent.SourceGCM].At = now
-	}
 	c.mode = withPolicy
-	t.consentChanged(consent.SourceNone, false, now)
+	// The loader feeds the Consent Mode commands held until now right after
+	// this record, in the same feed: decide once they are in (Feed).
+	c.settle = true
 }
 
 func cutLine(b []byte) (line, rest []byte) {
@@ -160,7 +160,7 @@ func trimCR(b []byte) []byte {
 func (t *Tracker) consentChanged(src consent.Source, withdraw bool, now int64) {
 	c := &t.consent
 	c.answered |= 1 << src
-	if c.mode != withPolicy {
+	if c.mode != withPolicy || c.settle {
 		return
 	}
 	a := c.policy.Authority
@@ -182,7 +182,7 @@ func (t *Tracker) consentChanged(src consent.Source, withdraw bool, now int64) {
 // upgrade applies only to events captured after it.
 func (t *Tracker) decideNow(now int64) {
 	c := &t.consent
-	d := decide(&c.policy, &c.signals, c.region)
+	d := decide(&c.policy, &c.signals, c.profile)
 	c.scratch = appendSignals(c.scratch[:0], &c.signals)
 	if c.decided {
 		if d.Tier == c.dec.Tier && d.Interaction == c.dec.Interaction && d.Marketing == c.dec.Marketing &&
@@ -252,7 +252,7 @@ func (t *Tracker) uidRecord(f *fields, now int64) {
 	copy(c.uid[:], c.fresh[:])
 	c.uid[uidHexLen] = '.'
 	if t.Store != nil { // c.uid is large enough: no allocation
-		t.Store(strconv.AppendInt(c.uid[:uidHexLen+1], expires, 10))
+		t.Store(wire.AppendInt(c.uid[:uidHexLen+1], expires))
 	}
 }
 

@@ -14,8 +14,12 @@ var (
 	us = consent.Region{Country: "US", Subdivision: "CA"}
 )
 
+// policyBody is GET /c's body: the policy, the region, and the profile the
+// edge resolves for it with ProfileFor.
 func policyBody(p consent.Policy, r consent.Region) string {
-	return string(consent.AppendRegion(append(consent.AppendPolicy(nil, &p), '\n'), r))
+	prof, _ := p.ProfileFor(r)
+	body := consent.AppendRegion(append(consent.AppendPolicy(nil, &p), '\n'), r)
+	return string(consent.AppendProfileLetter(append(body, '\n'), prof))
 }
 
 // sitePolicy is a policy whose authoritative source is the site's own API.
@@ -310,5 +314,59 @@ func TestGPCFromTheNavigatorObjects(t *testing.T) {
 	h.feed(t0+1, rec(RecordNav, "1", ""), page("https://example.com/"), hide)
 	if b := h.sent[0].batch; b.tier != "T1" || h.loads != 0 {
 		t.Errorf("EU visitor with GPC: tier %s, %d loads; want T1 and no storage", b.tier, h.loads)
+	}
+}
+
+// TestBannerSource: crumbless('consent', {source: 'banner', ...}) is the
+// built-in banner's choice (SourceBanner); any other source, or none, is
+// the site's own code (SourceAPI). With the banner authoritative, only the
+// banner's choice ends the wait.
+func TestBannerSource(t *testing.T) {
+	p := sitePolicy(consent.BasisConsent)
+	p.Authority = consent.SourceBanner
+	h := withPolicyHarness(t, p, fr)
+	h.feed(t0+10, rec(RecordConsent, "source", "api", "measurement", "granted"), page("https://example.com/"))
+	s := &h.tr.consent.signals
+	if s.Choices[consent.SourceAPI].States[consent.Measurement] != consent.Granted ||
+		s.Choices[consent.SourceBanner].States[consent.Measurement] != consent.Unset {
+		t.Fatalf("source api: %+v", s.Choices)
+	}
+	if h.tr.consent.decided {
+		t.Fatalf("the API's choice ended the wait for the banner")
+	}
+	h.feed(t0+20, rec(RecordConsent, "measurement", "granted", "source", "banner", "marketing", "denied"))
+	b := s.Choices[consent.SourceBanner]
+	if b.States[consent.Measurement] != consent.Granted || b.States[consent.Marketing] != consent.Denied || b.At != t0+20 {
+		t.Fatalf("source banner: %+v", b)
+	}
+	if !h.tr.consent.decided || h.tr.consent.dec.Tier != consent.T2 {
+		t.Fatalf("after the banner's choice: decided %v, %+v", h.tr.consent.decided, h.tr.consent.dec)
+	}
+	h.feed(t0+30, rec(RecordConsent, "source", "bannerx", "analytics", "granted"))
+	if s.Choices[consent.SourceAPI].States[consent.Analytics] != consent.Granted ||
+		s.Choices[consent.SourceBanner].States[consent.Analytics] != consent.Unset {
+		t.Fatalf("another source value: %+v", s.Choices)
+	}
+}
+
+// TestConsentModeHeldForThePolicy: the loader feeds the Consent Mode
+// commands it held right after the policy record, in the same feed; the
+// first decision includes them (a regional denial included), so no event
+// goes out under a decision that ignored them. A command before the
+// policy, whose region is not known yet, is ignored.
+func TestConsentModeHeldForThePolicy(t *testing.T) {
+	h := newConsentHarness(t)
+	h.feed(t0, page("https://example.com/"), rec(RecordGCM, "default", "ad_storage", "granted"))
+	if h.tr.consent.gcm.States() != (consent.GCMStates{}) {
+		t.Fatalf("a command before the policy applied: %v", h.tr.consent.gcm.States())
+	}
+	p := sitePolicy(consent.BasisExempt)
+	p.Authority = consent.SourceNone
+	h.feed(t0+10, rec(RecordPolicy, policyBody(p, us)),
+		rec(RecordGCM, "default", "analytics_storage", "granted"),
+		rec(RecordGCM, "default", "analytics_storage", "denied", "region", "US-CA"))
+	h.feed(t0+20, hide)
+	if h.loads != 0 || len(h.sent) != 1 || h.sent[0].batch.tier != "T2" {
+		t.Fatalf("US-CA with analytics_storage denied by a regional default: %d loads, %+v", h.loads, h.sent)
 	}
 }

@@ -4,12 +4,15 @@ import "github.com/crumbless/crumbless/consent"
 
 // The consent package's functions the tracker uses, in one place.
 
-func decide(p *consent.Policy, s *consent.Signals, r consent.Region) consent.Decision {
-	return consent.Decide(p, s, r)
+// decide is the page's decision under the profile the edge resolved. The
+// page sends no reasons, so it passes none of ProfileFor's: tier and flags
+// do not depend on them.
+func decide(p *consent.Policy, s *consent.Signals, prof consent.Profile) consent.Decision {
+	return consent.DecideFor(p, s, prof, 0)
 }
 
-func parsePolicy(p *consent.Policy, src []byte) bool      { return consent.ParsePolicyInto(p, src) }
-func parseRegion(src []byte) (consent.Region, bool)       { return consent.ParseRegion(src) }
+func parsePolicy(p *consent.Policy, src []byte) bool      { return consent.ParsePolicyHead(p, src) }
+func parseProfile(src []byte) (consent.Profile, bool)     { return consent.ParseProfileLetter(src) }
 func appendSignals(dst []byte, s *consent.Signals) []byte { return consent.AppendSignals(dst, s) }
 func appendChoice(dst []byte, c *consent.Choice) []byte   { return consent.AppendChoice(dst, c) }
 func appendFlags(dst []byte, d consent.Decision) []byte   { return consent.AppendFlags(dst, d) }
@@ -17,24 +20,25 @@ func appendFlags(dst []byte, d consent.Decision) []byte   { return consent.Appen
 // maxGCMPairs bounds the key, value pairs of one Consent Mode command read.
 const maxGCMPairs = 16
 
-// gcmState is Consent Mode's state as the dataLayer built it.
+// gcmState is Consent Mode's state as the dataLayer built it, for the
+// visitor's region (bound by the policy record).
 type gcmState struct {
-	consent.GCM
+	consent.GCMAt
 	kv [2 * maxGCMPairs][]byte
 }
 
-// apply records one command's key, value pairs.
-func (g *gcmState) apply(cmd []byte, f *fields) {
+// apply records one command's key, value pairs; false for an unknown
+// command.
+func (g *gcmState) apply(cmd []byte, f *fields) bool {
 	n := 0
 	for f.left() >= 2 && n < len(g.kv) {
 		g.kv[n], g.kv[n+1] = f.next(), f.next()
 		n += 2
 	}
-	g.Command(cmd, g.kv[:n]...)
+	ok := g.Command(cmd, g.kv[:n]...)
 	clear(g.kv[:n]) // keep no views into the feed
+	return ok
 }
-
-func (g *gcmState) choice(r consent.Region) consent.Choice { return g.Choice(r) }
 
 // appendPolicyHash appends (*consent.Policy).AppendHash of the policy whose
 // encoding is line: 16 hex digits of the FNV-1a hash of AppendPolicy's

@@ -64,21 +64,20 @@ func small(b []byte) uint8 {
 
 // gcmRecord: one Consent Mode command from the dataLayer: "default" or
 // "update", then its keys and values (a region list comma-separated).
-// Defaults set the stage; an update is the source answering.
+// Defaults set the stage; an update is the source answering. A default
+// applies for the visitor's region, so the loader sends these records only
+// after the policy record; before it, they are ignored.
 func (t *Tracker) gcmRecord(f *fields, now int64) {
+	c := &t.consent
 	cmd := f.next()
-	update := equal(cmd, "update")
-	if !update && !equal(cmd, "default") {
+	if c.mode == waitPolicy || !c.gcm.apply(cmd, f) {
 		return
 	}
-	c := &t.consent
-	c.gcm.apply(cmd, f)
-	c.gcmSeen = true
-	ch := c.gcm.choice(c.region)
+	ch := c.gcm.Choice()
 	ch.At = now
 	c.signals.Choices[consent.SourceGCM] = ch
 	src := consent.SourceGCM
-	if !update {
+	if !equal(cmd, "update") {
 		src = consent.SourceNone // a default is not an answer
 	}
 	t.consentChanged(src, false, now)
@@ -87,13 +86,16 @@ func (t *Tracker) gcmRecord(f *fields, now int64) {
 // apiRecord: crumbless('consent', {purpose: 'granted' | 'denied', ...}),
 // which changes only the purposes it names, or crumbless('consent',
 // 'withdraw'), which denies every optional purpose and removes the stored
-// id at once.
+// id at once. The pair source: 'banner' says the choice comes from the
+// built-in banner (consent.SourceBanner); without it, or with any other
+// value, it is the site's own code (consent.SourceAPI).
 func (t *Tracker) apiRecord(f *fields, now int64) {
-	c := &t.consent.signals.Choices[consent.SourceAPI]
+	s := &t.consent.signals
 	if f.left() == 1 {
 		if !equal(f.next(), "withdraw") {
 			return
 		}
+		c := &s.Choices[consent.SourceAPI]
 		for p := consent.Measurement; p < consent.NumPurposes; p++ {
 			c.States[p] = consent.Denied
 		}
@@ -102,14 +104,26 @@ func (t *Tracker) apiRecord(f *fields, now int64) {
 		t.consentChanged(consent.SourceAPI, true, now)
 		return
 	}
+	src := consent.SourceAPI
+	var states [consent.NumPurposes]consent.State
 	for f.left() >= 2 {
-		p, ok := parsePurpose(f.next())
-		if st := consent.StateNamed(f.next()); ok && st != consent.Unset {
+		k, v := f.next(), f.next()
+		if equal(k, "source") && equal(v, "banner") {
+			src = consent.SourceBanner
+		}
+		p, ok := parsePurpose(k)
+		if st := consent.StateNamed(v); ok && st != consent.Unset {
+			states[p] = st
+		}
+	}
+	c := &s.Choices[src]
+	for p, st := range states {
+		if st != consent.Unset {
 			c.States[p] = st
 		}
 	}
 	c.At = now
-	t.consentChanged(consent.SourceAPI, false, now)
+	t.consentChanged(src, false, now)
 }
 
 // signalsRecord replaces every signal (for tests that run the page's

@@ -3,6 +3,8 @@ package core
 import (
 	"unicode/utf8"
 
+	"github.com/crumbless/crumbless/consent"
+
 	"github.com/crumbless/crumbless/sdk/wire"
 )
 
@@ -49,6 +51,10 @@ func (t *Tracker) Feed(feed []byte, now int64) (nextTickMillis int32) {
 			break
 		}
 		t.record(kind, &f, now)
+	}
+	if t.consent.settle { // the policy and the Consent Mode commands held for it are in
+		t.consent.settle = false
+		t.consentChanged(consent.SourceNone, false, now)
 	}
 	// Drop the scratch event's views into feed, so that the caller's buffer
 	// is not kept alive by them.

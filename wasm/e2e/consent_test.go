@@ -25,8 +25,9 @@ import (
 
 // consentSite starts a collector whose one site, shop.example, has the
 // consent settings given as YAML lines, and a page server whose page
-// /p.html runs head (a CMP stub, say) before the tag. It returns the page
-// URL, the collector and its data directory.
+// /p.html runs head (a CMP stub, say; COLLECTOR_URL in it stands for the
+// collector's URL) before the tag. It returns the page URL, the collector and
+// its data directory.
 func consentSite(t *testing.T, consentYAML, head string) (page string, col *collector, data string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -42,7 +43,7 @@ func consentSite(t *testing.T, consentYAML, head string) (page string, col *coll
 	mux := http.NewServeMux()
 	mux.HandleFunc("/p.html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, `<!doctype html><html><head><meta charset="utf-8"><title>Consent</title>`+head+`
+		fmt.Fprint(w, `<!doctype html><html><head><meta charset="utf-8"><title>Consent</title>`+strings.ReplaceAll(head, "COLLECTOR_URL", col.URL)+`
 <script>window.crumbless = window.crumbless || function () { (window.crumbless.q = window.crumbless.q || []).push(arguments) }</script>
 <script defer src="`+col.URL+`/crumbless.js" data-site="shop.example"></script>
 </head><body><p>consent</p></body></html>`)

@@ -160,7 +160,10 @@ func TestLoaderWithoutSite(t *testing.T) {
 // removes it and nothing more is sent (T0).
 func TestLoaderConsent(t *testing.T) {
 	p := consent.Policy{Basis: consent.BasisConsent, Authority: consent.SourceTCF, WaitMillis: 500, ValidityDays: 390}
-	body := consent.AppendRegion(append(consent.AppendPolicy(nil, &p), '\n'), consent.Region{Country: "FR"})
+	fr := consent.Region{Country: "FR"}
+	prof, _ := p.ProfileFor(fr) // line 3: the profile the edge resolves
+	body := consent.AppendRegion(append(consent.AppendPolicy(nil, &p), '\n'), fr)
+	body = consent.AppendProfileLetter(append(body, '\n'), prof)
 	reqs := runHarness(t, "consent", string(body))
 	if len(reqs) != 4 {
 		t.Fatalf("got %d lines, want 4: %+v", len(reqs), reqs)

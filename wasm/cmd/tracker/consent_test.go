@@ -15,10 +15,13 @@ import (
 	"github.com/crumbless/crumbless/wasm/core"
 )
 
-// policyRecord is what the loader feeds from GET /c: the policy line, then
-// the region line.
+// policyRecord is what the loader feeds from GET /c: the policy line, the
+// region line, then the profile the edge computes natively for the region
+// with ProfileFor (collector/policy_endpoint.go).
 func policyRecord(p consent.Policy, r consent.Region) []byte {
+	prof, _ := p.ProfileFor(r)
 	body := consent.AppendRegion(append(consent.AppendPolicy(nil, &p), '\n'), r)
+	body = consent.AppendProfileLetter(append(body, '\n'), prof)
 	return core.AppendRecord(nil, core.RecordPolicy, string(body))
 }
 
@@ -88,9 +91,10 @@ func TestModuleT0SendsNothing(t *testing.T) {
 }
 
 // TestModuleDecidesAsTheCollector is the page/edge equivalence: the shipped
-// module, fed a case's policy, region and signals as records, must put the
-// same tier and flags on its batch as consent.Decide gives natively (what
-// the collector runs) for every case.
+// module, fed a case's policy, region, the profile ProfileFor computes
+// natively for that region (what the edge sends as /c's third line) and
+// signals as records, must put the same tier and flags on its batch as
+// consent.Decide gives natively (what the collector runs) for every case.
 func TestModuleDecidesAsTheCollector(t *testing.T) {
 	n := 10_000
 	if testing.Short() {
