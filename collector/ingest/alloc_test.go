@@ -69,6 +69,9 @@ func TestBombMemory(t *testing.T) {
 				t.Fatalf("reason %q", got)
 			}
 			warm := allocatedBy(func() { ctx.Response.Reset(); e.h.Handle(ctx) })
+			for range 2 { // the least of three: a stray allocation elsewhere is not the bomb's
+				warm = min(warm, allocatedBy(func() { ctx.Response.Reset(); e.h.Handle(ctx) }))
+			}
 			limit := uint64(e.h.cfg.MaxDecodedBytes)
 			t.Logf("first bomb: %d KiB allocated, next: %d KiB (limit %d KiB)", cold>>10, warm>>10, limit>>10)
 			if cold > 8<<20 || warm > limit/4 {
