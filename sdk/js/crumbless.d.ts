@@ -2,6 +2,8 @@
 // (crumbless.js) defines, and the stub that queues calls made before it loads.
 //
 //   crumbless('event', 'signup', { plan: 'pro', seats: 3 });
+//   crumbless('consent', { analytics: 'granted', marketing: 'denied' });
+//   crumbless('consent', 'withdraw');
 //
 // Use it as a global (add this file to "types" or a triple-slash reference),
 // or import the types: import type { CrumblessProps } from './crumbless';
@@ -12,6 +14,12 @@ export type CrumblessPropValue = string | number | boolean;
 /** Properties of a custom event: at most 30; keys up to 64 bytes, values up to 256. */
 export type CrumblessProps = Record<string, CrumblessPropValue>;
 
+/** A purpose the visitor can grant or deny (necessary needs no consent). */
+export type CrumblessPurpose = 'measurement' | 'analytics' | 'interaction' | 'marketing';
+
+/** A consent choice: each named purpose granted or denied; others unchanged. */
+export type CrumblessConsent = Partial<Record<CrumblessPurpose, 'granted' | 'denied'>>;
+
 /** The global `crumbless` function. */
 export interface Crumbless {
   /**
@@ -20,6 +28,21 @@ export interface Crumbless {
    * tracker is ready are queued.
    */
   (command: 'event', name: string, props?: CrumblessProps): void;
+  /**
+   * Reports the visitor's choice from the site's own consent UI. It counts
+   * as a grant only when the site's policy names the API as its
+   * authoritative source; any denial always counts. Granting measurement and
+   * analytics can raise the tier to T3, the only tier that keeps an
+   * identifier on the device (13 months at most, never renewed); events
+   * captured before the grant stay unlinked.
+   */
+  (command: 'consent', choice: CrumblessConsent): void;
+  /**
+   * Withdraws consent to every optional purpose: the identifier kept on the
+   * device is removed at once and later events are sent at a lower tier, or
+   * not at all.
+   */
+  (command: 'consent', withdraw: 'withdraw'): void;
   /**
    * Calls queued by the stub snippet before the loader ran:
    * `window.crumbless = window.crumbless || function () {

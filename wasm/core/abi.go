@@ -3,14 +3,22 @@ package core
 // ABIVersion is the version of the contract in wasm/ABI.md that this package
 // and the module built from it implement. The module returns it from
 // crumbless_abi.
-const ABIVersion = 1
+const ABIVersion = 2
 
 // Record kinds (loader → module), as wasm/ABI.md numbers them.
 const (
-	RecordInit  = 1 // site, seed
-	RecordPage  = 2 // href, referrer, title, viewport width, language, time zone
-	RecordEvent = 3 // name, then key, value pairs
-	RecordHide  = 4 // no fields: flush everything now with SendBeacon
+	RecordInit    = 1  // site, seed
+	RecordPage    = 2  // href, referrer, title, viewport width, language, time zone
+	RecordEvent   = 3  // name, then key, value pairs
+	RecordHide    = 4  // no fields: flush everything now with SendBeacon
+	RecordPolicy  = 5  // the body of GET /c: policy line, region line
+	RecordNav     = 6  // navigator.globalPrivacyControl, navigator.doNotTrack ("1" or "")
+	RecordTCF     = 7  // gdprApplies, eventStatus, publisher consents, publisher LI, purpose consents, tcString
+	RecordGPP     = 8  // signalStatus, usnat SaleOptOut, SharingOptOut, TargetedAdvertisingOptOut, Gpc, gppString
+	RecordGCM     = 9  // command (default or update), then key, value pairs
+	RecordConsent = 10 // crumbless('consent', ...): "withdraw", or purpose, state pairs
+	RecordUID     = 11 // the stored T3 id, "" when none; only after SendLoadID
+	RecordSignals = 12 // flags, invalid, then each source's states and time: replaces every signal held (tests, replays)
 )
 
 // Send modes (module → loader), the third argument of crumbless.send.
@@ -19,6 +27,9 @@ const (
 	SendNormal = 0
 	// SendBeacon: the page is going away; send now with navigator.sendBeacon.
 	SendBeacon = 1
+	// SendLoadID carries no batch: the module decided T3 and asks for the
+	// stored id, which the loader reads and feeds back in a RecordUID.
+	SendLoadID = 2
 )
 
 // Delivery rules of wasm/ABI.md.
@@ -30,4 +41,8 @@ const (
 	MaxQueueBytes = 8 << 10
 	// FlushDelayMillis after the first queued event, the queue is sent.
 	FlushDelayMillis = 2000
+	// PolicyTimeoutMillis after init without a policy record, the tracker
+	// stops waiting for one and sends without consent fields (the collector
+	// decides alone), as an ABI 1 tracker did.
+	PolicyTimeoutMillis = 3000
 )

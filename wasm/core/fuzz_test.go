@@ -3,6 +3,8 @@ package core
 import (
 	"testing"
 
+	"github.com/crumbless/crumbless/consent"
+
 	"github.com/crumbless/crumbless/sdk/wire"
 )
 
@@ -21,8 +23,19 @@ func FuzzFeed(f *testing.F) {
 	f.Add(rec(RecordInit, "other", testSeed))
 	f.Add([]byte{RecordPage, 6, 0xff, 0xff, 1})
 	f.Add(rec(RecordEvent, "\xed\xa0\x80", "\u2028<", "\x00\"\\"))
+	f.Add(rec(RecordConsent, "measurement", "granted", "analytics", "granted"))
+	f.Add(append(rec(RecordConsent, "analytics", "granted"), rec(RecordUID, "")...))
+	f.Add(rec(RecordTCF, "1", "tcloaded", "129", "0", "1", "CPXx"))
+	f.Add(rec(RecordGPP, "ready", "1", "2", "2", "1", "DBABMA~1YNN"))
+	f.Add(rec(RecordGCM, "default", "analytics_storage", "granted", "region", "FR,US-CA"))
+	f.Add(AppendSignalsRecord(nil, &consent.Signals{GPC: true, Choices: [consent.NumSources]consent.Choice{consent.SourceAPI: {At: 1}}}))
+	f.Add(rec(RecordConsent, "withdraw"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h := newHarness(t)
+		if len(data) > 0 && data[0]&1 == 1 { // a site with a policy: consent records count
+			h = newConsentHarness(t)
+			h.feed(t0, rec(RecordPolicy, policyBody(sitePolicy(consent.BasisExempt), fr)))
+		}
 		for i := 0; i < 3; i++ {
 			h.feed(t0+int64(i)*1000, data)
 		}

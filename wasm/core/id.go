@@ -26,11 +26,15 @@ type eventIDs struct {
 }
 
 func (ids *eventIDs) init(seed []byte) {
-	for i, c := range seed[:seedBytes] {
-		ids.buf[2*i] = hexDigits[c>>4]
-		ids.buf[2*i+1] = hexDigits[c&15]
-	}
+	putHex(ids.buf[:], seed[:seedBytes])
 	ids.seq = 0
+}
+
+// putHex writes the lower-case hex of src at the start of dst.
+func putHex(dst, src []byte) {
+	for i, c := range src {
+		dst[2*i], dst[2*i+1] = hexDigits[c>>4], hexDigits[c&15]
+	}
 }
 
 // next returns the next id. It is valid until the following call.

@@ -6,7 +6,13 @@ import "github.com/crumbless/crumbless/sdk/wire"
 // queue when it is full. An event that would take the queue past
 // MaxQueueBytes first sends the events queued before it, so a batch is never
 // larger than MaxQueueBytes unless it holds a single event.
+// While the tracker holds events (waiting for consent or for the stored
+// id) nothing is sent and events beyond the queue's limits are dropped; at
+// T0 every event is dropped.
 func (t *Tracker) enqueue(e *wire.Event, now int64) {
+	if t.dropping() || (t.holding() && (t.queued >= MaxQueueEvents || len(t.queue) >= MaxQueueBytes)) {
+		return
+	}
 	e.ID = t.ids.next()
 	mark := len(t.queue)
 	if t.queued > 0 {
@@ -14,7 +20,7 @@ func (t *Tracker) enqueue(e *wire.Event, now int64) {
 	}
 	start := len(t.queue)
 	t.queue = wire.AppendEvent(t.queue, e)
-	if t.queued > 0 && len(t.queue) > MaxQueueBytes {
+	if t.queued > 0 && len(t.queue) > MaxQueueBytes && !t.holding() {
 		t.send(t.queue[:mark], now, SendNormal)
 		t.queue = t.queue[:copy(t.queue, t.queue[start:])]
 		t.queued = 0
@@ -30,7 +36,7 @@ func (t *Tracker) enqueue(e *wire.Event, now int64) {
 
 // flush sends every queued event, if any.
 func (t *Tracker) flush(now int64, mode int) {
-	if t.queued == 0 {
+	if t.queued == 0 || t.holding() {
 		return
 	}
 	t.send(t.queue, now, mode)
@@ -40,8 +46,7 @@ func (t *Tracker) flush(now int64, mode int) {
 
 // send wraps comma-separated encoded events in a batch and hands it over.
 func (t *Tracker) send(events []byte, now int64, mode int) {
-	b := wire.AppendBatchStart(t.batch[:0], t.site[:t.siteLen], positive(now))
-	b = append(b, events...)
+	b := append(t.appendHead(t.batch[:0], now), events...)
 	t.batch = wire.AppendBatchEnd(b)
 	if t.Send != nil {
 		t.Send(t.batch, mode)
@@ -51,6 +56,13 @@ func (t *Tracker) send(events []byte, now int64, mode int) {
 // tick sends the queue once it has waited FlushDelayMillis and returns how
 // long until it must be called again, or -1.
 func (t *Tracker) tick(now int64) int32 {
+	t.endWaits(now, false)
+	if t.holding() {
+		if d := t.deadline(); d > 0 && t.queued > 0 {
+			return int32(max(d-now, 1))
+		}
+		return -1
+	}
 	if t.queued == 0 {
 		return -1
 	}

@@ -3,6 +3,8 @@ package core
 import (
 	"unicode/utf8"
 
+	"github.com/crumbless/crumbless/consent"
+
 	"github.com/crumbless/crumbless/sdk/wire"
 )
 
@@ -13,6 +15,9 @@ type Tracker struct {
 	// Send is called with each encoded batch and SendNormal or SendBeacon.
 	// The batch is reused after Send returns: Send must copy it.
 	Send func(batch []byte, mode int)
+	// Store writes the T3 id's stored form to the device, or removes it
+	// when id is empty. The id is reused after Store returns.
+	Store func(id []byte)
 
 	inited  bool
 	site    [wire.MaxSiteLen]byte
@@ -25,6 +30,9 @@ type Tracker struct {
 	queued int    // how many events queue holds
 	first  int64  // when the first queued event was queued
 	batch  []byte // the batch being sent
+
+	consent consentState
+	method  [8]byte // a consent event's method: a consent.Source's name
 
 	event wire.Event
 	props [wire.MaxProps]wire.Prop
@@ -44,6 +52,10 @@ func (t *Tracker) Feed(feed []byte, now int64) (nextTickMillis int32) {
 		}
 		t.record(kind, &f, now)
 	}
+	if t.consent.settle { // the policy and the Consent Mode commands held for it are in
+		t.consent.settle = false
+		t.consentChanged(consent.SourceNone, false, now)
+	}
 	// Drop the scratch event's views into feed, so that the caller's buffer
 	// is not kept alive by them.
 	t.event, t.props = wire.Event{}, [wire.MaxProps]wire.Prop{}
@@ -52,7 +64,7 @@ func (t *Tracker) Feed(feed []byte, now int64) (nextTickMillis int32) {
 
 func (t *Tracker) record(kind byte, f *fields, now int64) {
 	if kind == RecordInit {
-		t.init(f)
+		t.init(f, now)
 		return
 	}
 	if !t.inited {
@@ -64,22 +76,46 @@ func (t *Tracker) record(kind byte, f *fields, now int64) {
 	case RecordEvent:
 		t.custom(f, now)
 	case RecordHide:
+		t.endWaits(now, true)
 		t.flush(now, SendBeacon)
+	case RecordPolicy:
+		t.policyRecord(f, now)
+	case RecordNav:
+		t.navRecord(f, now)
+	case RecordTCF:
+		t.tcfRecord(f, now)
+	case RecordGPP:
+		t.gppRecord(f, now)
+	case RecordGCM:
+		t.gcmRecord(f, now)
+	case RecordConsent:
+		t.apiRecord(f, now)
+	case RecordUID:
+		t.uidRecord(f, now)
+	case RecordSignals:
+		t.signalsRecord(f, now)
 	}
 }
 
-// init takes the site and the random seed. Only the first valid init counts;
-// the site must be valid UTF-8, so that it decodes to no more bytes than it
-// was (the collector refuses a batch whose site is too long).
-func (t *Tracker) init(f *fields) {
+// init takes the site and the random seed: bytes 0 to 11 prefix the event
+// ids, bytes 16 to 31 make a new T3 id when one is needed. Only the first
+// valid init counts; the site must be valid UTF-8, so that it decodes to no
+// more bytes than it was (the collector refuses a batch whose site is too
+// long).
+func (t *Tracker) init(f *fields, now int64) {
 	site, seed := f.next(), f.next()
 	site = wire.Truncate(site, wire.MaxSiteLen)
-	if t.inited || len(site) == 0 || !utf8.Valid(site) || len(seed) < seedBytes {
+	if t.inited || len(site) == 0 || !validUTF8(site) || len(seed) < seedBytes {
 		return
 	}
 	t.siteLen = copy(t.site[:], site)
 	t.ids.init(seed)
 	t.inited = true
+	t.consent.initAt = now
+	if len(seed) >= 32 {
+		putHex(t.consent.fresh[:], seed[16:32])
+		t.consent.uidOK = true
+	}
 }
 
 // page queues a pageview and remembers its path for the custom events that
@@ -128,4 +164,19 @@ func positive(ms int64) int64 {
 		return 1
 	}
 	return ms
+}
+
+// validUTF8 is utf8.Valid, written with utf8.DecodeRune, which the module
+// has anyway (sdk/wire's AppendString uses it): utf8.Valid's own copy costs
+// more than this loop. DecodeRune returns (RuneError, 1) exactly for the
+// bytes utf8.Valid rejects.
+func validUTF8(b []byte) bool {
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			return false
+		}
+		b = b[n:]
+	}
+	return true
 }

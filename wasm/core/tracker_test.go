@@ -127,7 +127,7 @@ func TestEventIDsAreUniqueAndStable(t *testing.T) {
 		pb, _ := p.Parse(b)
 		ids = append(ids, string(pb.Events[0].ID))
 	}
-	other.Feed(rec(RecordInit, testSite, "ABCDEFGHIJKLMNOP"), t0)
+	other.Feed(append(rec(RecordInit, testSite, "ABCDEFGHIJKLMNOP"), noPolicy...), t0)
 	other.Feed(append(event("e"), hide...), t0)
 	if len(ids) != 1 || ids[0] != "4142434445464748494a4b4c0" || seen[ids[0]] {
 		t.Errorf("ids from another seed = %q", ids)
@@ -220,7 +220,7 @@ func TestClockGoingBack(t *testing.T) {
 	var tr Tracker
 	var batch []byte
 	tr.Send = func(b []byte, _ int) { batch = append(batch[:0], b...) }
-	tr.Feed(append(rec(RecordInit, testSite, testSeed), append(event("e"), hide...)...), -5)
+	tr.Feed(append(rec(RecordInit, testSite, testSeed), append(noPolicy, append(event("e"), hide...)...)...), -5)
 	var p wire.Parser
 	if _, err := p.Parse(batch); err != nil {
 		t.Errorf("batch at a negative time: %v", err)
@@ -321,7 +321,7 @@ func TestSkipsUnknownAndMalformedRecords(t *testing.T) {
 	if len(got) != 0 {
 		t.Fatalf("events before a valid init were sent: %q", got)
 	}
-	feed(rec(RecordInit, testSite, testSeed), rec(RecordInit, "other.example", testSeed))
+	feed(rec(RecordInit, testSite, testSeed), rec(RecordInit, "other.example", testSeed), noPolicy)
 	feed(
 		rec(99, "unknown", "fields", long("x", 70000)),
 		rec(0),
@@ -346,7 +346,7 @@ func TestSkipsUnknownAndMalformedRecords(t *testing.T) {
 func TestSteadyStateDoesNotAllocate(t *testing.T) {
 	var tr Tracker
 	tr.Send = func([]byte, int) {}
-	tr.Feed(rec(RecordInit, testSite, testSeed), t0)
+	tr.Feed(append(rec(RecordInit, testSite, testSeed), noPolicy...), t0)
 	feed := append(page("https://example.com/a/b?c"), event("signup", "plan", "pro")...)
 	now := t0
 	tr.Feed(feed, now) // warm the buffers

@@ -7,7 +7,7 @@ import "testing"
 func BenchmarkFeed(b *testing.B) {
 	var tr Tracker
 	tr.Send = func([]byte, int) {}
-	tr.Feed(rec(RecordInit, testSite, testSeed), t0)
+	tr.Feed(append(rec(RecordInit, testSite, testSeed), noPolicy...), t0)
 	feed := append(rec(RecordPage, "https://example.com/pricing?plan=pro", "https://search.example/?q=x",
 		"Pricing — Example", "1280", "en-GB", "Europe/London"), event("signup", "plan", "pro", "seats", "3")...)
 	b.ReportAllocs()

@@ -40,7 +40,8 @@ cat >"$tmp/graph.json" <<'JSON'
 	{"name": "abi", "root": true, "export": "crumbless_abi"},
 	{"name": "buffer", "root": true, "export": "crumbless_buffer"},
 	{"name": "feed", "root": true, "export": "crumbless_feed"},
-	{"name": "send", "import": ["crumbless", "send"]}
+	{"name": "send", "import": ["crumbless", "send"]},
+	{"name": "store", "import": ["crumbless", "store"]}
 ]
 JSON
 wasm-metadce "${features[@]}" --graph-file "$tmp/graph.json" -o "$tmp/3-dce.wasm" "$tmp/2-ctor.wasm" >"$tmp/dce.log" 2>&1 || {
@@ -53,7 +54,7 @@ wasm-opt "${features[@]}" -Oz --strip-debug --strip-producers --strip-target-fea
 
 # A quick guard; wasm/cmd/tracker/imports_test.go checks the lists against ABI.md.
 interface=$(wasm-dis "$tmp/4-opt.wasm" | sed -n 's/^ *(\(import\|export\) \("[^"]*"\( "[^"]*"\)\?\).*/\1 \2/p' | LC_ALL=C sort | tr '\n' ' ')
-want='export "crumbless_abi" export "crumbless_buffer" export "crumbless_feed" export "memory" import "crumbless" "send" '
+want='export "crumbless_abi" export "crumbless_buffer" export "crumbless_feed" export "memory" import "crumbless" "send" import "crumbless" "store" '
 if [ "$interface" != "$want" ]; then
 	echo "build-tracker: unexpected imports or exports: $interface" >&2
 	exit 1

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crumbless/crumbless/consent"
 	"github.com/crumbless/crumbless/sdk/wire"
 )
 
@@ -27,17 +28,21 @@ type request struct {
 	Warnings, WasmFetches int
 	Timer                 *int
 	Error                 string
+	PolicyFetch           *struct{ URL, Credentials string }
+	StorageAccesses       int
+	Stored                map[string]string
+	Posts                 int
 }
 
 // runHarness runs the committed loader and module in Node with a fake
 // browser around them (testdata/harness.js) and returns what it printed.
-func runHarness(t *testing.T, scenario string) []request {
+func runHarness(t *testing.T, scenario string, args ...string) []request {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatal("node is not installed: the loader's tests run it (apt-get install nodejs)")
 	}
-	out, err := exec.Command(node, "testdata/harness.js", distDir, scenario).CombinedOutput()
+	out, err := exec.Command(node, append([]string{"testdata/harness.js", distDir, scenario}, args...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("harness: %v\n%s", err, out)
 	}
@@ -100,6 +105,14 @@ func TestLoaderInNode(t *testing.T) {
 				t.Errorf("after load: %d warnings, %d module fetches (want %d), timer %v (want 2000)",
 					s.Warnings, s.WasmFetches, wantFetches, s.Timer)
 			}
+			// The policy is asked for without credentials; an older collector's
+			// 404 leaves the tracker as it was, cookieless and storage-free.
+			if p := reqs[0].PolicyFetch; p == nil || p.URL != "https://stats.example.com/c?site=example.com" || p.Credentials != "omit" {
+				t.Errorf("policy fetch %+v", p)
+			}
+			if reqs[0].StorageAccesses != 0 {
+				t.Errorf("the loader touched device storage %d times without T3", reqs[0].StorageAccesses)
+			}
 
 			// The timed flush: gzip, fetch keepalive, no credentials, text/plain.
 			post := reqs[1]
@@ -138,5 +151,45 @@ func TestLoaderWithoutSite(t *testing.T) {
 	reqs := runHarness(t, "nosite")
 	if len(reqs) != 1 || reqs[0].Warnings != 1 || reqs[0].WasmFetches != 0 {
 		t.Errorf("without data-site: %+v; want one warning and nothing fetched", reqs)
+	}
+}
+
+// TestLoaderConsent: a consent-basis site whose authoritative source is a
+// TCF CMP that grants publisher purposes 1 and 8. The module decides T3, the
+// loader keeps the id it is given, the batch carries it; a withdrawal
+// removes it and nothing more is sent (T0).
+func TestLoaderConsent(t *testing.T) {
+	p := consent.Policy{Basis: consent.BasisConsent, Authority: consent.SourceTCF, WaitMillis: 500, ValidityDays: 390}
+	fr := consent.Region{Country: "FR"}
+	prof, _ := p.ProfileFor(fr) // line 3: the profile the edge resolves
+	body := consent.AppendRegion(append(consent.AppendPolicy(nil, &p), '\n'), fr)
+	body = consent.AppendProfileLetter(append(body, '\n'), prof)
+	reqs := runHarness(t, "consent", string(body))
+	if len(reqs) != 4 {
+		t.Fatalf("got %d lines, want 4: %+v", len(reqs), reqs)
+	}
+	id := reqs[1].Stored["crumbless_id"]
+	if len(id) < 34 || id[32] != '.' {
+		t.Fatalf("stored %q after T3, want ID.EXPIRY", reqs[1].Stored)
+	}
+	post := reqs[2]
+	var parser wire.Parser
+	b, err := parser.Parse([]byte(post.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b.Tier) != "T3" || string(b.UID) != id[:32] || string(b.Policy) != string(p.AppendHash(nil)) {
+		t.Errorf("batch tier %s uid %s policy %s", b.Tier, b.UID, b.Policy)
+	}
+	names, _ := eventNames(t, post.Body)
+	if got := strings.Join(names, ","); got != "pageview:,custom:early,consent:,custom:linked" {
+		t.Errorf("events %s", got)
+	}
+	if e := b.Events[2]; string(e.Method) != "tcf" || string(e.Evidence) != "CP-TC-STRING" {
+		t.Errorf("consent event method %q evidence %q", e.Method, e.Evidence)
+	}
+	if end := reqs[3]; len(end.Stored) != 0 || end.Posts != 1 || end.StorageAccesses != 3 {
+		t.Errorf("after withdrawal: stored %v, %d posts, %d storage accesses (want a read, a write, a removal)",
+			end.Stored, end.Posts, end.StorageAccesses)
 	}
 }

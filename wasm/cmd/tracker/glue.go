@@ -13,7 +13,7 @@ import (
 const maxKeptInput = 64 << 10
 
 var (
-	tracker = core.Tracker{Send: send}
+	tracker = core.Tracker{Send: send, Store: store}
 	input   []byte
 )
 
@@ -22,6 +22,13 @@ func hostSend(ptr unsafe.Pointer, n, mode uint32)
 
 func send(batch []byte, mode int) {
 	hostSend(unsafe.Pointer(unsafe.SliceData(batch)), uint32(len(batch)), uint32(mode))
+}
+
+//go:wasmimport crumbless store
+func hostStore(ptr unsafe.Pointer, n uint32)
+
+func store(id []byte) {
+	hostStore(unsafe.Pointer(unsafe.SliceData(id)), uint32(len(id)))
 }
 
 //export crumbless_abi

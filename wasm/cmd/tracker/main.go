@@ -1,5 +1,5 @@
 // Command tracker is the freestanding WebAssembly module that the loader
-// (sdk/js/loader.js) instantiates: the exports and the one import of
+// (sdk/js/loader.js) instantiates: the exports and the two imports of
 // wasm/ABI.md around wasm/core, and nothing else.
 //
 // Build it with wasm/toolchain/build-tracker.sh, which runs TinyGo with the

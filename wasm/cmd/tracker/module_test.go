@@ -32,6 +32,8 @@ type module struct {
 	buf   api.Function
 	feedF api.Function
 	sent  []sentBatch
+	loads int      // send mode 2: the module asked for the stored id
+	store []string // crumbless.store calls; "" removes the id
 }
 
 func newModule(t testing.TB) *module {
@@ -50,8 +52,20 @@ func newModule(t testing.TB) *module {
 				t.Errorf("send(%d, %d): out of memory bounds", ptr, n)
 				return
 			}
+			if mode == core.SendLoadID {
+				m.loads++
+				return
+			}
 			m.sent = append(m.sent, sentBatch{mode: mode, body: append([]byte(nil), body...)})
-		}).Export("send").Instantiate(m.ctx)
+		}).Export("send").
+		NewFunctionBuilder().
+		WithFunc(func(_ context.Context, mod api.Module, ptr, n uint32) {
+			id, ok := mod.Memory().Read(ptr, n)
+			if !ok {
+				t.Errorf("store(%d, %d): out of memory bounds", ptr, n)
+			}
+			m.store = append(m.store, string(id))
+		}).Export("store").Instantiate(m.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,9 +119,14 @@ func parse(t testing.TB, body []byte) (site string, events []wire.Event) {
 	return string(b.Site), events
 }
 
-var seed = "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f"
+var seed = "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f" +
+	"\x20\x21\x22\x23\x24\x25\x26\x27\x28\x29\x2a\x2b\x2c\x2d\x2e\x2f"
 
-func initRecord() []byte { return core.AppendRecord(nil, core.RecordInit, "example.com", seed) }
+// initRecord is the init record followed by the policy record of an older
+// collector: the module then sends as an ABI 1 module did.
+func initRecord() []byte {
+	return core.AppendRecord(core.AppendRecord(nil, core.RecordInit, "example.com", seed), core.RecordPolicy)
+}
 
 func TestModuleABIVersion(t *testing.T) {
 	m := newModule(t)

@@ -9,7 +9,7 @@ const path = require('path');
 const vm = require('vm');
 const zlib = require('zlib');
 
-const [dist, scenario] = process.argv.slice(2);
+const [dist, scenario, policy] = process.argv.slice(2);
 const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 
 // The clock and the timers.
@@ -56,9 +56,21 @@ globalThis.innerWidth = 1280;
 let warnings = 0;
 console.warn = () => warnings++;
 
-// The network.
+// Device storage: every access is counted; the loader may touch it only
+// when the module decided T3.
+const stored = new Map();
+let storageAccesses = 0;
+globalThis.localStorage = {
+  getItem: (k) => (storageAccesses++, stored.has(k) ? stored.get(k) : null),
+  setItem: (k, v) => (storageAccesses++, stored.set(k, String(v))),
+  removeItem: (k) => (storageAccesses++, stored.delete(k)),
+};
+
+// The network. GET /c answers with the policy given on the command line, or
+// 404 as an older collector does.
 const wasm = fs.readFileSync(path.join(dist, 'tracker.wasm'));
 let wasmFetches = 0;
+let policyFetch;
 let posts = 0; // event posts by fetch, counted when fetch is called
 const pending = [];
 globalThis.fetch = (url, opts) => {
@@ -67,6 +79,10 @@ globalThis.fetch = (url, opts) => {
     wasmFetches++;
     const headers = scenario === 'notype' ? {} : { 'Content-Type': 'application/wasm' };
     return Promise.resolve(new Response(wasm, { headers }));
+  }
+  if (url.startsWith('https://stats.example.com/c?')) {
+    policyFetch = { url, credentials: opts && opts.credentials };
+    return Promise.resolve(policy ? new Response(policy) : new Response('not found', { status: 404 }));
   }
   posts++;
   const p = opts.body.arrayBuffer().then((ab) => {
@@ -111,14 +127,26 @@ async function main() {
     (window.crumbless.q = window.crumbless.q || []).push(arguments);
   };
   crumbless('event', 'early', { from: 'stub' });
+  if (scenario === 'consent') {
+    globalThis.dataLayer = [['consent', 'default', { ad_storage: 'denied', region: ['FR'] }]];
+    globalThis.__tcfapi = (cmd, version, cb) => {
+      if (cmd !== 'addEventListener' || version !== 2) throw new Error('unexpected __tcfapi call');
+      cb({ eventStatus: 'cmpuishown', cmpStatus: 'loaded', listenerId: 1, gdprApplies: true }, true);
+      cb({ tcString: 'CP-TC-STRING', eventStatus: 'useractioncomplete', gdprApplies: true, listenerId: 1,
+        publisher: { consents: { 1: true, 8: true, 9: false }, legitimateInterests: { 2: true } },
+        purpose: { consents: { 1: true } } }, true);
+    };
+  }
 
   let code = fs.readFileSync(path.join(dist, 'crumbless.js'), 'utf8');
   code = code.replace('__CRUMBLESS_WASM__', 'tracker.wasm');
   vm.runInThisContext(code);
   // Ready means the pageview is queued and its flush timer armed.
-  await settleUntil(() => scenario === 'nosite' || armed());
-  out({ warnings, wasmFetches, timer: armed() ? armed().delay : -1 });
+  await settleUntil(() => scenario === 'nosite' || (armed() && policyFetch));
+  await settle(); // the policy record
+  out({ warnings, wasmFetches, timer: armed() ? armed().delay : -1, policyFetch, storageAccesses });
   if (scenario === 'nosite') return;
+  if (scenario === 'consent') return consentScenario();
 
   crumbless('event', 'signup', { plan: 'pro', seats: 3, yearly: true, tags: ['a', 'b'], none: null, gone: undefined });
   crumbless('event'); // no name: ignored
@@ -136,6 +164,21 @@ async function main() {
   dispatch('pagehide'); // nothing left: sends nothing
   await settle();
   out({ timer: armed() ? armed().delay : -1 });
+}
+
+// A TCF CMP grants publisher purposes 1 and 8 on a consent-basis site: T3,
+// with an id kept on the device; then the visitor withdraws.
+async function consentScenario() {
+  out({ stored: Object.fromEntries(stored) });
+  crumbless('event', 'linked');
+  fire();
+  await settleUntil(() => posts > 0);
+  crumbless('consent', 'withdraw');
+  crumbless('event', 'after');
+  await settle();
+  if (armed()) fire();
+  await settle();
+  out({ stored: Object.fromEntries(stored), storageAccesses, posts, dataLayer: dataLayer.push(['x']) });
 }
 
 main().then(() => out('done'), (e) => { out({ error: String(e && e.stack || e) }); process.exitCode = 1; });
