@@ -114,7 +114,10 @@ func DecideFor(p *Policy, s *Signals, prof Profile, why Reasons) Decision {
 }
 
 // resolve returns whether purpose q is allowed before the privacy signals,
-// and why adds the reasons that lowered it.
+// and why adds the reasons that lowered it. Not inlined: the tracker module
+// is smaller.
+//
+//go:noinline
 func resolve(p *Policy, s *Signals, prof Profile, q Purpose, why Reasons) (bool, Reasons) {
 	var auth State
 	if a := p.Authority; a > SourceNone && a < NumSources && s.Invalid&(1<<a) == 0 {

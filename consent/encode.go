@@ -59,9 +59,9 @@ func letter(set string, i int) byte {
 	return '?'
 }
 
-// parseDec reads a canonical decimal (no sign, no leading zero) of at most
+// ParseDec reads a canonical decimal (no sign, no leading zero) of at most
 // max.
-func parseDec(b []byte, max uint64) (uint64, bool) {
+func ParseDec(b []byte, max uint64) (uint64, bool) {
 	if len(b) == 0 || len(b) > 1 && b[0] == '0' {
 		return 0, false
 	}
@@ -76,7 +76,8 @@ func parseDec(b []byte, max uint64) (uint64, bool) {
 	return v, true
 }
 
-// appendDec appends v in decimal, and appendInt v. They do what
+// appendDec appends v in decimal, and AppendInt v (sdk/wire's AppendInt
+// too, so the tracker module holds one copy). They do what
 // strconv.AppendInt(dst, v, 10) does, which TinyGo makes several times
 // larger in the tracker module.
 func appendDec(dst []byte, v uint64) []byte {
@@ -92,7 +93,7 @@ func appendDec(dst []byte, v uint64) []byte {
 	return append(dst, b[i:]...)
 }
 
-func appendInt(dst []byte, v int64) []byte {
+func AppendInt(dst []byte, v int64) []byte {
 	if v < 0 {
 		return appendDec(append(dst, '-'), -uint64(v))
 	}
@@ -124,7 +125,7 @@ func parseStates(src []byte, st *[NumPurposes]State) bool {
 func AppendChoice(dst []byte, c *Choice) []byte {
 	dst = appendStates(dst, &c.States)
 	if c.At != 0 {
-		dst = appendInt(append(dst, '@'), c.At)
+		dst = AppendInt(append(dst, '@'), c.At)
 	}
 	return dst
 }
@@ -140,7 +141,7 @@ func ParseChoice(src []byte) (c Choice, ok bool) {
 		if neg {
 			at, max = at[1:], max+1
 		}
-		v, ok := parseDec(at, max)
+		v, ok := ParseDec(at, max)
 		if !ok || v == 0 {
 			return Choice{}, false
 		}
@@ -158,8 +159,8 @@ func (s *Signals) flags() [len(signalLetters)]*bool {
 
 // AppendSignals appends s's encoding.
 func AppendSignals(dst []byte, s *Signals) []byte {
-	for i, f := range s.flags() {
-		if *f {
+	for i, on := range [...]bool{s.GPC, s.DNT, s.OptOut, s.USOptOut, s.NoStorage} {
+		if on {
 			dst = append(dst, signalLetters[i])
 		}
 	}
@@ -201,7 +202,7 @@ func ParseSignals(src []byte) (s Signals, ok bool) {
 		s.Choices[k], last, i = c, k, j
 	}
 	if i < len(src) && src[i] == '!' {
-		v, ok := parseDec(src[i+1:], 255)
+		v, ok := ParseDec(src[i+1:], 255)
 		if !ok || v == 0 {
 			return Signals{}, false
 		}

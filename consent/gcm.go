@@ -67,7 +67,7 @@ func (g *GCMAt) Command(command []byte, kv ...[]byte) (ok bool) {
 			}
 		}
 		if isDefault && equal(k, "wait_for_update") {
-			if w, ok := parseDec(v, 1<<32-1); ok {
+			if w, ok := ParseDec(v, 1<<32-1); ok {
 				g.WaitMillis = max(g.WaitMillis, uint32(w))
 			}
 		}

@@ -74,7 +74,7 @@ func parseHead(p *Policy, src []byte) ([]byte, bool) {
 	for _, n := range [3]*uint32{&p.Revision, &p.WaitMillis, &p.ValidityDays} {
 		var f []byte
 		f, rest = cut(rest, '.')
-		v, ok := parseDec(f, 1<<32-1)
+		v, ok := ParseDec(f, 1<<32-1)
 		if !ok || rest == nil {
 			*p = Policy{}
 			return nil, false

@@ -20,7 +20,7 @@
   var script = document.currentScript;
   var site = script && script.getAttribute('data-site');
   if (!site) {
-    console.warn('crumbless: the script tag needs data-site="your.site"');
+    console.warn('crumbless: no data-site');
     return;
   }
   // The module's URL is relative to this script's: an inline copy cannot work.
@@ -235,7 +235,7 @@
           if (ok && d)
             feed([[7, d.gdprApplies == null ? '' : d.gdprApplies ? '1' : '0', d.eventStatus,
               bits((d.publisher || {}).consents), bits((d.publisher || {}).legitimateInterests),
-              bits((d.purpose || {}).consents), d.tcString]]);
+              d.tcString]]);
         });
       if (typeof __gpp == 'function')
         __gpp('addEventListener', function (e) {

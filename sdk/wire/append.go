@@ -1,6 +1,10 @@
 package wire
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/crumbless/crumbless/consent"
+)
 
 // AppendBatch appends b as JSON to dst and returns the extended buffer.
 func AppendBatch(dst []byte, b *Batch) []byte {
@@ -24,17 +28,15 @@ func AppendBatchStart(dst, site []byte, sentAt int64) []byte {
 // AppendBatchHead appends the head of b (everything but its Events), up to
 // the opening of the events array.
 func AppendBatchHead(dst []byte, b *Batch) []byte {
-	dst = append(dst, `{"v":`...)
-	dst = AppendInt(dst, Version)
+	appendIntField(&dst, `{"v":`, Version)
 	dst = append(dst, `,"site":`...)
 	dst = AppendString(dst, b.Site)
-	dst = append(dst, `,"sent_at":`...)
-	dst = AppendInt(dst, b.SentAt)
-	dst = appendField(dst, `,"tier":`, b.Tier)
-	dst = appendField(dst, `,"flags":`, b.Flags)
-	dst = appendField(dst, `,"signals":`, b.Signals)
-	dst = appendField(dst, `,"policy":`, b.Policy)
-	dst = appendField(dst, `,"uid":`, b.UID)
+	appendIntField(&dst, `,"sent_at":`, b.SentAt)
+	appendField(&dst, `,"tier":`, b.Tier)
+	appendField(&dst, `,"flags":`, b.Flags)
+	appendField(&dst, `,"signals":`, b.Signals)
+	appendField(&dst, `,"policy":`, b.Policy)
+	appendField(&dst, `,"uid":`, b.UID)
 	return append(dst, `,"events":[`...)
 }
 
@@ -47,18 +49,17 @@ func AppendEvent(dst []byte, e *Event) []byte {
 	dst = AppendString(dst, e.ID)
 	dst = append(dst, `,"type":"`...)
 	dst = append(dst, e.Kind.String()...)
-	dst = append(dst, `","ts":`...)
-	dst = AppendInt(dst, e.TS)
-	dst = appendField(dst, `,"path":`, e.Path)
-	dst = appendField(dst, `,"referrer":`, e.Referrer)
-	dst = appendField(dst, `,"title":`, e.Title)
-	dst = appendField(dst, `,"viewport":`, e.Viewport)
-	dst = appendField(dst, `,"lang":`, e.Lang)
-	dst = appendField(dst, `,"tz":`, e.TZ)
-	dst = appendField(dst, `,"name":`, e.Name)
-	dst = appendField(dst, `,"method":`, e.Method)
-	dst = appendField(dst, `,"states":`, e.States)
-	dst = appendField(dst, `,"evidence":`, e.Evidence)
+	appendIntField(&dst, `","ts":`, e.TS)
+	appendField(&dst, `,"path":`, e.Path)
+	appendField(&dst, `,"referrer":`, e.Referrer)
+	appendField(&dst, `,"title":`, e.Title)
+	appendField(&dst, `,"viewport":`, e.Viewport)
+	appendField(&dst, `,"lang":`, e.Lang)
+	appendField(&dst, `,"tz":`, e.TZ)
+	appendField(&dst, `,"name":`, e.Name)
+	appendField(&dst, `,"method":`, e.Method)
+	appendField(&dst, `,"states":`, e.States)
+	appendField(&dst, `,"evidence":`, e.Evidence)
 	if len(e.Props) > 0 {
 		dst = AppendProps(append(dst, `,"props":`...), e.Props)
 	}
@@ -79,11 +80,14 @@ func AppendProps(dst []byte, props []Prop) []byte {
 	return append(dst, '}')
 }
 
-func appendField(dst []byte, key string, v []byte) []byte {
-	if len(v) == 0 {
-		return dst
+func appendIntField(dst *[]byte, key string, v int64) {
+	*dst = AppendInt(append(*dst, key...), v)
+}
+
+func appendField(dst *[]byte, key string, v []byte) {
+	if len(v) != 0 {
+		*dst = AppendString(append(*dst, key...), v)
 	}
-	return AppendString(append(dst, key...), v)
 }
 
 const hexDigits = "0123456789abcdef"
@@ -133,20 +137,6 @@ func AppendString(dst, s []byte) []byte {
 }
 
 // AppendInt appends v in decimal, as strconv.AppendInt(dst, v, 10) does;
-// TinyGo makes strconv's several times larger in the tracker module.
-func AppendInt(dst []byte, v int64) []byte {
-	u := uint64(v)
-	if v < 0 {
-		dst, u = append(dst, '-'), -u
-	}
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + u%10)
-		if u /= 10; u == 0 {
-			break
-		}
-	}
-	return append(dst, b[i:]...)
-}
+// TinyGo makes strconv's several times larger in the tracker module, so
+// this is consent's, which the module holds anyway.
+func AppendInt(dst []byte, v int64) []byte { return consent.AppendInt(dst, v) }

@@ -13,7 +13,7 @@ const (
 	RecordHide    = 4  // no fields: flush everything now with SendBeacon
 	RecordPolicy  = 5  // the body of GET /c: policy line, region line
 	RecordNav     = 6  // navigator.globalPrivacyControl, navigator.doNotTrack ("1" or "")
-	RecordTCF     = 7  // gdprApplies, eventStatus, publisher consents, publisher LI, purpose consents, tcString
+	RecordTCF     = 7  // gdprApplies, eventStatus, publisher consents, publisher LI, tcString
 	RecordGPP     = 8  // signalStatus, usnat SaleOptOut, SharingOptOut, TargetedAdvertisingOptOut, Gpc, gppString
 	RecordGCM     = 9  // command (default or update), then key, value pairs
 	RecordConsent = 10 // crumbless('consent', ...): "withdraw", or purpose, state pairs

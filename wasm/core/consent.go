@@ -270,19 +270,9 @@ func parseStoredID(v []byte) (expires int64, ok bool) {
 	return int64(n), ok && n < 1<<62
 }
 
-func parseUint(b []byte) (uint64, bool) {
-	if len(b) == 0 || len(b) > 19 {
-		return 0, false
-	}
-	var n uint64
-	for _, ch := range b {
-		if ch < '0' || ch > '9' {
-			return 0, false
-		}
-		n = n*10 + uint64(ch-'0')
-	}
-	return n, true
-}
+// parseUint is consent.ParseDec (no leading zero), which the module holds
+// anyway.
+func parseUint(b []byte) (uint64, bool) { return consent.ParseDec(b, 1<<63-1) }
 
 // consentEvent queues a KindConsent event: the source, its new states and
 // the raw evidence (a TC or GPP string).
@@ -292,7 +282,7 @@ func (t *Tracker) consentEvent(src consent.Source, now int64) {
 	e.Kind = wire.KindConsent
 	e.Method = t.method[:copy(t.method[:], src.String())]
 	c.scratch = appendChoice(c.scratch[:0], &c.signals.Choices[src])
-	e.States = wire.Truncate(c.scratch, wire.MaxStatesLen)
+	setCut(&e.States, c.scratch, wire.MaxStatesLen)
 	e.Evidence = c.evidence[src]
 	e.Path = t.path[:t.pathLen]
 	t.enqueue(e, now)

@@ -224,8 +224,8 @@ func TestCMPAnswersBeforeThePolicy(t *testing.T) {
 	h := newConsentHarness(t)
 	tc := "CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA.YAAAAAAAAAAA"
 	p1p8 := strconv.Itoa(1<<0 | 1<<7)
-	h.feed(t0+5, rec(RecordTCF, "1", "cmpuishown", "0", "0", "0", ""), page("https://example.com/"))
-	h.feed(t0+10, rec(RecordTCF, "1", "useractioncomplete", p1p8, "0", "1", tc))
+	h.feed(t0+5, rec(RecordTCF, "1", "cmpuishown", "0", "0", ""), page("https://example.com/"))
+	h.feed(t0+10, rec(RecordTCF, "1", "useractioncomplete", p1p8, "0", tc))
 	p := sitePolicy(consent.BasisConsent)
 	p.Authority = consent.SourceTCF
 	h.feed(t0+20, rec(RecordPolicy, policyBody(p, fr)))
@@ -238,7 +238,7 @@ func TestCMPAnswersBeforeThePolicy(t *testing.T) {
 		t.Fatalf("batch %+v", b)
 	}
 	// Purpose 1 refused later: no storage, the id goes.
-	h.feed(t0+40, rec(RecordTCF, "1", "useractioncomplete", strconv.Itoa(1<<7), "0", "0", tc))
+	h.feed(t0+40, rec(RecordTCF, "1", "useractioncomplete", strconv.Itoa(1<<7), "0", tc))
 	if len(h.stores) != 2 || h.stores[1] != "" {
 		t.Errorf("stores %q: want the id removed when P1 is refused", h.stores)
 	}

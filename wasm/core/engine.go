@@ -32,7 +32,8 @@ type gcmState struct {
 func (g *gcmState) apply(cmd []byte, f *fields) bool {
 	n := 0
 	for f.left() >= 2 && n < len(g.kv) {
-		g.kv[n], g.kv[n+1] = f.next(), f.next()
+		f.take(&g.kv[n], 1<<16)
+		f.take(&g.kv[n+1], 1<<16)
 		n += 2
 	}
 	ok := g.Command(cmd, g.kv[:n]...)

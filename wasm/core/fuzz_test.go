@@ -25,7 +25,7 @@ func FuzzFeed(f *testing.F) {
 	f.Add(rec(RecordEvent, "\xed\xa0\x80", "\u2028<", "\x00\"\\"))
 	f.Add(rec(RecordConsent, "measurement", "granted", "analytics", "granted"))
 	f.Add(append(rec(RecordConsent, "analytics", "granted"), rec(RecordUID, "")...))
-	f.Add(rec(RecordTCF, "1", "tcloaded", "129", "0", "1", "CPXx"))
+	f.Add(rec(RecordTCF, "1", "tcloaded", "129", "0", "CPXx"))
 	f.Add(rec(RecordGPP, "ready", "1", "2", "2", "1", "DBABMA~1YNN"))
 	f.Add(rec(RecordGCM, "default", "analytics_storage", "granted", "region", "FR,US-CA"))
 	f.Add(AppendSignalsRecord(nil, &consent.Signals{GPC: true, Choices: [consent.NumSources]consent.Choice{consent.SourceAPI: {At: 1}}}))

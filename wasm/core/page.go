@@ -88,11 +88,17 @@ func pageview(e *wire.Event, f *fields) bool {
 		return false
 	}
 	e.Kind = wire.KindPageview
-	e.Path = wire.Truncate(pathOf(href), wire.MaxPathLen)
-	e.Referrer = wire.Truncate(withoutQuery(f.next()), wire.MaxReferrerLen)
-	e.Title = wire.Truncate(f.next(), wire.MaxTitleLen)
+	setCut(&e.Path, pathOf(href), wire.MaxPathLen)
+	setCut(&e.Referrer, withoutQuery(f.next()), wire.MaxReferrerLen)
+	f.take(&e.Title, wire.MaxTitleLen)
 	e.Viewport = viewportClass(f.next())
-	e.Lang = wire.Truncate(f.next(), wire.MaxShortLen)
-	e.TZ = wire.Truncate(f.next(), wire.MaxShortLen)
+	f.take(&e.Lang, wire.MaxShortLen)
+	f.take(&e.TZ, wire.MaxShortLen)
 	return true
 }
+
+// take sets *dst to the next field cut to n bytes, and setCut to v cut so
+// (wire.Truncate). Passing dst by pointer makes the module smaller.
+func (f *fields) take(dst *[]byte, n int) { setCut(dst, f.next(), n) }
+
+func setCut(dst *[]byte, v []byte, n int) { *dst = wire.Truncate(v, n) }

@@ -27,7 +27,6 @@ func (t *Tracker) tcfRecord(f *fields, now int64) {
 	}
 	pub, _ := parseUint(f.next())
 	pubLI, _ := parseUint(f.next())
-	f.next() // purpose.consents: for a core-purposes mapping, not used yet
 	tc := f.next()
 	s := &t.consent.signals
 	var why consent.Reasons

@@ -135,17 +135,16 @@ func (t *Tracker) page(f *fields, now int64) {
 func (t *Tracker) custom(f *fields, now int64) {
 	e := t.newEvent(now)
 	e.Kind = wire.KindCustom
-	e.Name = wire.Truncate(f.next(), wire.MaxNameLen)
+	f.take(&e.Name, wire.MaxNameLen)
 	if len(e.Name) == 0 {
 		return
 	}
 	e.Path = t.path[:t.pathLen]
 	n := 0
 	for f.left() >= 2 && n < len(t.props) {
-		t.props[n] = wire.Prop{
-			Key:   wire.Truncate(f.next(), wire.MaxPropKeyLen),
-			Value: wire.Truncate(f.next(), wire.MaxPropValueLen),
-		}
+		p := &t.props[n]
+		f.take(&p.Key, wire.MaxPropKeyLen)
+		f.take(&p.Value, wire.MaxPropValueLen)
 		n++
 	}
 	e.Props = t.props[:n]

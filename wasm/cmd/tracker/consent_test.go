@@ -183,7 +183,7 @@ func TestModuleConsentMemoryStaysBounded(t *testing.T) {
 		m.feed(now,
 			rec(core.RecordGCM, "default", "analytics_storage", "denied", "ad_storage", "denied", "region", "US-CA, FR", "wait_for_update", "500"),
 			rec(core.RecordGCM, "update", "analytics_storage", "granted"),
-			rec(core.RecordTCF, "1", "useractioncomplete", "769", "0", "769", tc),
+			rec(core.RecordTCF, "1", "useractioncomplete", "769", "0", tc),
 			rec(core.RecordGPP, "ready", "1", "0", "0", "", tc),
 			rec(core.RecordConsent, "measurement", "granted", "analytics", "granted"),
 			rec(core.RecordUID, "00112233445566778899aabbccddeeff.1"),
