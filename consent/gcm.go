@@ -48,8 +48,8 @@ type GCMAt struct {
 // its most specific region code that matches g.Region, or not at all when
 // none does. ok is false for an unknown command or an odd kv.
 func (g *GCMAt) Command(command []byte, kv ...[]byte) (ok bool) {
-	isDefault := equal(command, "default")
-	if !isDefault && !equal(command, "update") || len(kv)%2 != 0 {
+	isDefault := Equal(command, "default")
+	if !isDefault && !Equal(command, "update") || len(kv)%2 != 0 {
 		return false
 	}
 	var states GCMStates
@@ -61,17 +61,17 @@ func (g *GCMAt) Command(command []byte, kv ...[]byte) (ok bool) {
 		k, v := kv[i], kv[i+1]
 		if st := StateNamed(v); st != Unset {
 			for t := range gcmTypeNames {
-				if equal(k, gcmTypeNames[t]) {
+				if Equal(k, gcmTypeNames[t]) {
 					states[t] = st
 				}
 			}
 		}
-		if isDefault && equal(k, "wait_for_update") {
+		if isDefault && Equal(k, "wait_for_update") {
 			if w, ok := ParseDec(v, 1<<32-1); ok {
 				g.WaitMillis = max(g.WaitMillis, uint32(w))
 			}
 		}
-		if isDefault && equal(k, "region") {
+		if isDefault && Equal(k, "region") {
 			regional = max(regional, 1) // even an empty list restricts the default
 			for rest := v; rest != nil; {
 				var r []byte

@@ -105,7 +105,7 @@ func parseRules(src []byte) ([]RegionRule, bool) {
 		var r []byte
 		r, rest = cut(rest, ',')
 		n := len(r) - 2
-		if n < 2 || r[n] != '=' || len(rules) == MaxRules || !(equal(r[:n], "EEA") || validRegion(r[:n])) {
+		if n < 2 || r[n] != '=' || len(rules) == MaxRules || !(Equal(r[:n], "EEA") || validRegion(r[:n])) {
 			return nil, false
 		}
 		prof := letterIndex(profileLetters, r[n+1])

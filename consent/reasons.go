@@ -124,9 +124,9 @@ func ParseReasons(src []byte) (r Reasons, ok bool) {
 	return r, true
 }
 
-// equal reports whether b holds s. (string(b) == s would do, but TinyGo
-// makes a heap copy of b for it.)
-func equal(b []byte, s string) bool {
+// Equal reports whether b holds s. (string(b) == s would do, but TinyGo
+// makes a heap copy of b for it; the tracker shares this one.)
+func Equal(b []byte, s string) bool {
 	if len(b) != len(s) {
 		return false
 	}

@@ -16,9 +16,9 @@ const (
 // for anything else: the words of Consent Mode and of crumbless('consent').
 func StateNamed(word []byte) State {
 	switch {
-	case equal(word, "granted"):
+	case Equal(word, "granted"):
 		return Granted
-	case equal(word, "denied"):
+	case Equal(word, "denied"):
 		return Denied
 	}
 	return Unset

@@ -22,7 +22,7 @@ func (t *Tracker) navRecord(f *fields, now int64) {
 // legitimate interests are bitmasks (bit i is TCF purpose i+1), in decimal.
 func (t *Tracker) tcfRecord(f *fields, now int64) {
 	gdpr, status := f.next(), f.next()
-	if !equal(status, "tcloaded") && !equal(status, "useractioncomplete") {
+	if !consent.Equal(status, "tcloaded") && !consent.Equal(status, "useractioncomplete") {
 		return
 	}
 	pub, _ := parseUint(f.next())
@@ -40,7 +40,7 @@ func (t *Tracker) tcfRecord(f *fields, now int64) {
 // counts. A usnat opt-out (1) of sale, sharing or targeted advertising, or
 // its GPC subsection, denies marketing (consent.GPPUSChoice).
 func (t *Tracker) gppRecord(f *fields, now int64) {
-	if !equal(f.next(), "ready") {
+	if !consent.Equal(f.next(), "ready") {
 		return
 	}
 	sale, sharing, targeted := small(f.next()), small(f.next()), small(f.next())
@@ -76,7 +76,7 @@ func (t *Tracker) gcmRecord(f *fields, now int64) {
 	ch.At = now
 	c.signals.Choices[consent.SourceGCM] = ch
 	src := consent.SourceGCM
-	if !equal(cmd, "update") {
+	if !consent.Equal(cmd, "update") {
 		src = consent.SourceNone // a default is not an answer
 	}
 	t.consentChanged(src, false, now)
@@ -91,7 +91,7 @@ func (t *Tracker) gcmRecord(f *fields, now int64) {
 func (t *Tracker) apiRecord(f *fields, now int64) {
 	s := &t.consent.signals
 	if f.left() == 1 {
-		if !equal(f.next(), "withdraw") {
+		if !consent.Equal(f.next(), "withdraw") {
 			return
 		}
 		c := &s.Choices[consent.SourceAPI]
@@ -107,7 +107,7 @@ func (t *Tracker) apiRecord(f *fields, now int64) {
 	var states [consent.NumPurposes]consent.State
 	for f.left() >= 2 {
 		k, v := f.next(), f.next()
-		if equal(k, "source") && equal(v, "banner") {
+		if consent.Equal(k, "source") && consent.Equal(v, "banner") {
 			src = consent.SourceBanner
 		}
 		p, ok := parsePurpose(k)
@@ -178,7 +178,7 @@ func AppendSignalsRecord(dst []byte, s *consent.Signals) []byte {
 
 func parsePurpose(b []byte) (consent.Purpose, bool) {
 	for p := consent.Necessary + 1; p < consent.NumPurposes; p++ {
-		if equal(b, p.String()) {
+		if consent.Equal(b, p.String()) {
 			return p, true
 		}
 	}
@@ -187,20 +187,9 @@ func parsePurpose(b []byte) (consent.Purpose, bool) {
 
 func isOne(b []byte) bool { return len(b) == 1 && b[0] == '1' }
 
-// equal reports whether b holds s, and bytesEqual whether a and b are equal.
-// (string(b) == s would do, but TinyGo makes a heap copy of b for it.)
-func equal(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range b {
-		if b[i] != s[i] {
-			return false
-		}
-	}
-	return true
-}
-
+// bytesEqual reports whether a and b are equal. (Comparing strings would
+// do, but TinyGo makes heap copies for it; consent.Equal is its byte/string
+// sibling.)
 func bytesEqual(a, b []byte) bool {
 	if len(a) != len(b) {
 		return false
