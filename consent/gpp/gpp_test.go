@@ -1,6 +1,8 @@
 package gpp
 
 import (
+	"github.com/crumbless/crumbless/consent/internal/bitstr"
+
 	"errors"
 	"slices"
 	"strings"
@@ -248,20 +250,7 @@ func TestDecodeErrors(t *testing.T) {
 // hdr builds a GPP header (type 3, version 1, one range item) from the
 // item's bits (test-only encoder).
 func hdr(item string) string {
-	const alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-	bitstr := "000011" + "000001" + "000000000001" + item
-	for len(bitstr)%6 != 0 {
-		bitstr += "0"
-	}
-	var sb strings.Builder
-	for i := 0; i < len(bitstr); i += 6 {
-		v := 0
-		for _, c := range bitstr[i : i+6] {
-			v = v<<1 | int(c-'0')
-		}
-		sb.WriteByte(alpha[v])
-	}
-	return sb.String()
+	return bitstr.EncodeBits("000011" + "000001" + "000000000001" + item)
 }
 
 func BenchmarkDecode(b *testing.B) {

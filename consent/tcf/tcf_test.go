@@ -1,6 +1,8 @@
 package tcf
 
 import (
+	"github.com/crumbless/crumbless/consent/internal/bitstr"
+
 	"errors"
 	"strings"
 	"testing"
@@ -18,23 +20,8 @@ func purposes(ids ...int) uint32 {
 	return m
 }
 
-// b64FromBits encodes a string of '0'/'1' as unpadded base64url (test-only
-// encoder for constructed strings).
-func b64FromBits(bitstr string) string {
-	const alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-	for len(bitstr)%6 != 0 {
-		bitstr += "0"
-	}
-	var sb strings.Builder
-	for i := 0; i < len(bitstr); i += 6 {
-		v := 0
-		for _, c := range bitstr[i : i+6] {
-			v = v<<1 | int(c-'0')
-		}
-		sb.WriteByte(alpha[v])
-	}
-	return sb.String()
-}
+// b64FromBits encodes a string of '0'/'1' as unpadded base64url.
+func b64FromBits(bits string) string { return bitstr.EncodeBits(bits) }
 
 // bitw builds a bit string field by field (test-only).
 type bitw struct{ strings.Builder }

@@ -10,13 +10,33 @@ var b64 = func() (t [256]byte) {
 	for i := range t {
 		t[i] = 0xff
 	}
-	const alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-	for i := 0; i < len(alpha); i++ {
-		t[alpha[i]] = byte(i)
+	for i := 0; i < len(alphabet); i++ {
+		t[alphabet[i]] = byte(i)
 	}
 	t['+'], t['/'] = 62, 63
 	return t
 }()
+
+// alphabet is base64url, the alphabet both formats are written in.
+const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+// EncodeBits writes a string of '0' and '1' as unpadded base64url, the last
+// character zero-filled: the inverse of Decode, for building strings in
+// tests and tools.
+func EncodeBits(bits string) string {
+	out := make([]byte, 0, (len(bits)+5)/6)
+	for i := 0; i < len(bits); i += 6 {
+		v := 0
+		for j := i; j < i+6; j++ {
+			v <<= 1
+			if j < len(bits) && bits[j] == '1' {
+				v |= 1
+			}
+		}
+		out = append(out, alphabet[v])
+	}
+	return string(out)
+}
 
 // Decode appends the bits of one base64url segment (no padding, trailing
 // '=' tolerated) to dst and returns the new slice and the number of valid

@@ -51,3 +51,27 @@ func TestDecodeSegment(t *testing.T) {
 		t.Errorf("'+' and '/' are not tolerated as 62 and 63: %x", a)
 	}
 }
+
+func TestEncodeBitsIsDecodesInverse(t *testing.T) {
+	for _, bits := range []string{"", "1", "000011000001", "1011001110001111000011111", "111111111111"} {
+		enc := EncodeBits(bits)
+		b, n, ok := Decode(nil, enc)
+		if !ok || n != 6*len(enc) || n < len(bits) || n-len(bits) >= 6 {
+			t.Fatalf("Decode(EncodeBits(%q)) = %d bits, %v", bits, n, ok)
+		}
+		r := NewReader(b, n)
+		for i, c := range bits {
+			if got := r.Bit(); got != (c == '1') {
+				t.Errorf("%q: bit %d = %v", bits, i, got)
+			}
+		}
+		for r.Left() > 0 {
+			if r.Bit() {
+				t.Errorf("%q: padding bit set", bits)
+			}
+		}
+	}
+	if got := EncodeBits("000011000001"); got != "DB" {
+		t.Errorf("EncodeBits = %q, want DB (a GPP header's type 3, version 1)", got)
+	}
+}
