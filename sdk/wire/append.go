@@ -37,6 +37,9 @@ func AppendBatchHead(dst []byte, b *Batch) []byte {
 	appendField(&dst, `,"signals":`, b.Signals)
 	appendField(&dst, `,"policy":`, b.Policy)
 	appendField(&dst, `,"uid":`, b.UID)
+	if b.Automated {
+		dst = append(dst, `,"automated":1`...)
+	}
 	return append(dst, `,"events":[`...)
 }
 
@@ -60,9 +63,29 @@ func AppendEvent(dst []byte, e *Event) []byte {
 	appendField(&dst, `,"method":`, e.Method)
 	appendField(&dst, `,"states":`, e.States)
 	appendField(&dst, `,"evidence":`, e.Evidence)
-	if len(e.Props) > 0 {
-		dst = AppendProps(append(dst, `,"props":`...), e.Props)
-	}
+	appendNumField(&dst, `,"status":`, e.Status)
+	appendField(&dst, `,"utm_source":`, e.UTMSource)
+	appendField(&dst, `,"utm_medium":`, e.UTMMedium)
+	appendField(&dst, `,"utm_campaign":`, e.UTMCampaign)
+	appendField(&dst, `,"utm_term":`, e.UTMTerm)
+	appendField(&dst, `,"utm_content":`, e.UTMContent)
+	appendField(&dst, `,"click":`, e.Click)
+	appendField(&dst, `,"click_id":`, e.ClickID)
+	appendField(&dst, `,"content_id":`, e.ContentID)
+	appendField(&dst, `,"content_group":`, e.ContentGroup)
+	appendField(&dst, `,"content_origin":`, e.ContentOrigin)
+	appendField(&dst, `,"url":`, e.URL)
+	appendField(&dst, `,"form":`, e.Form)
+	appendNumField(&dst, `,"duration":`, e.Duration)
+	appendNumField(&dst, `,"engaged":`, e.Engaged)
+	appendNumField(&dst, `,"scroll":`, e.Scroll)
+	appendNumField(&dst, `,"lcp":`, e.LCP)
+	appendNumField(&dst, `,"inp":`, e.INP)
+	appendNumField(&dst, `,"cls":`, e.CLS)
+	appendNumField(&dst, `,"fcp":`, e.FCP)
+	appendNumField(&dst, `,"ttfb":`, e.TTFB)
+	appendProps(&dst, `,"props":`, e.Props)
+	appendProps(&dst, `,"exp":`, e.Exp)
 	return append(dst, '}')
 }
 
@@ -78,6 +101,20 @@ func AppendProps(dst []byte, props []Prop) []byte {
 		dst = AppendString(dst, props[i].Value)
 	}
 	return append(dst, '}')
+}
+
+// appendProps appends key and props as a JSON object, unless props is empty.
+func appendProps(dst *[]byte, key string, props []Prop) {
+	if len(props) > 0 {
+		*dst = AppendProps(append(*dst, key...), props)
+	}
+}
+
+// appendNumField appends key and v, unless v is 0.
+func appendNumField(dst *[]byte, key string, v int64) {
+	if v != 0 {
+		appendIntField(dst, key, v)
+	}
 }
 
 func appendIntField(dst *[]byte, key string, v int64) {

@@ -63,14 +63,25 @@ func TestBatchRoundTrip(t *testing.T) {
 				Name: []byte("signup"), Props: []Prop{{[]byte("plan"), []byte("pro")}, {[]byte("seats"), []byte("3")}}},
 			{ID: []byte("a3"), Kind: KindConsent, TS: 1732380005000, Path: []byte("/pricing"),
 				Method: []byte("tcf"), States: []byte("GGDUU"), Evidence: []byte("CPyz...")},
-		}}
+			{ID: []byte("a4"), Kind: KindPageview, TS: 1732380006000, Path: []byte("/missing?q=1"), Status: 404,
+				UTMSource: []byte("news"), UTMMedium: []byte("email"), UTMCampaign: []byte("nov"), UTMTerm: []byte("t"),
+				UTMContent: []byte("c"), Click: []byte("gclid"), ClickID: []byte("Cj0K"),
+				ContentID: []byte("post-7"), ContentGroup: []byte("blog"), ContentOrigin: []byte("ai"),
+				Exp: []Prop{{[]byte("hero"), []byte("B")}}},
+			{ID: []byte("a5"), Kind: KindOutbound, TS: 1732380007000, Path: []byte("/"), URL: []byte("https://other.example/x")},
+			{ID: []byte("a6"), Kind: KindForm, TS: 1732380008000, Path: []byte("/"), Form: []byte("signup")},
+			{ID: []byte("a7"), Kind: KindLeave, TS: 1732380009000, Path: []byte("/"), Duration: 9000, Engaged: 4000, Scroll: 75},
+			{ID: []byte("a8"), Kind: KindVitals, TS: 1732380009000, Path: []byte("/"), LCP: 1200, INP: 80, CLS: 50, FCP: 700, TTFB: 120},
+			{ID: []byte("a9"), Kind: KindExperiment, TS: 1732380009000, Path: []byte("/"), Exp: []Prop{{[]byte("hero"), []byte("B")}}},
+			{ID: []byte("b1"), Kind: KindDownload, TS: 1732380009000, Path: []byte("/"), URL: []byte("https://a.example/f.pdf")},
+		}, Automated: true}
 	raw := AppendBatch(nil, &in)
 	var p Parser
 	out, err := p.Parse(raw)
 	if err != nil {
 		t.Fatalf("Parse(%s): %v", raw, err)
 	}
-	if string(AppendBatchHead(nil, out)) != string(AppendBatchHead(nil, &in)) || out.Version != Version || len(out.Events) != 3 {
+	if string(AppendBatchHead(nil, out)) != string(AppendBatchHead(nil, &in)) || out.Version != Version || len(out.Events) != len(in.Events) || !out.Automated {
 		t.Fatalf("batch header: %+v", out)
 	}
 	for i := range in.Events {

@@ -41,6 +41,17 @@ const (
 	MaxMethodLen   = 32
 	MaxStatesLen   = 256
 	MaxEvidenceLen = 16 << 10
+	// MaxCampaignLen bounds each utm_* field; MaxClickIDLen an ad click id.
+	MaxCampaignLen = 256
+	MaxClickIDLen  = 256
+	// MaxContentLen bounds each content field; MaxFormLen a form's id or name.
+	MaxContentLen = 128
+	MaxFormLen    = 128
+	// MaxURLLen bounds an outbound or download link's target.
+	MaxURLLen = 2048
+	// MaxExperiments is the most experiments an event carries; their names
+	// and variants are bounded by MaxNameLen.
+	MaxExperiments = 10
 	// MaxClockSkewMillis is how far an event's time may lie before the
 	// batch's sent_at; older claims are moved up to it.
 	MaxClockSkewMillis = 24 * 60 * 60 * 1000

@@ -96,7 +96,7 @@ func (p *Parser) parseEvent(v *fastjson.Value) error {
 	b := &p.batch
 	b.Events = append(b.Events, Event{})
 	e := &b.Events[len(b.Events)-1]
-	var props *fastjson.Value
+	var props, exp *fastjson.Value
 	// One pass over the event's keys: looking each field up by name would
 	// scan the object once per field.
 	o.Visit(func(key []byte, v *fastjson.Value) {
@@ -129,6 +129,50 @@ func (p *Parser) parseEvent(v *fastjson.Value) error {
 			e.States = stringOf(v)
 		case "evidence":
 			e.Evidence = stringOf(v)
+		case "status":
+			e.Status = numberOf(v)
+		case "utm_source":
+			e.UTMSource = Truncate(stringOf(v), MaxCampaignLen)
+		case "utm_medium":
+			e.UTMMedium = Truncate(stringOf(v), MaxCampaignLen)
+		case "utm_campaign":
+			e.UTMCampaign = Truncate(stringOf(v), MaxCampaignLen)
+		case "utm_term":
+			e.UTMTerm = Truncate(stringOf(v), MaxCampaignLen)
+		case "utm_content":
+			e.UTMContent = Truncate(stringOf(v), MaxCampaignLen)
+		case "click":
+			e.Click = Truncate(stringOf(v), MaxShortLen)
+		case "click_id":
+			e.ClickID = Truncate(stringOf(v), MaxClickIDLen)
+		case "content_id":
+			e.ContentID = Truncate(stringOf(v), MaxContentLen)
+		case "content_group":
+			e.ContentGroup = Truncate(stringOf(v), MaxContentLen)
+		case "content_origin":
+			e.ContentOrigin = Truncate(stringOf(v), MaxContentLen)
+		case "exp":
+			exp = v
+		case "url":
+			e.URL = Truncate(stringOf(v), MaxURLLen)
+		case "form":
+			e.Form = Truncate(stringOf(v), MaxFormLen)
+		case "duration":
+			e.Duration = numberOf(v)
+		case "engaged":
+			e.Engaged = numberOf(v)
+		case "scroll":
+			e.Scroll = numberOf(v)
+		case "lcp":
+			e.LCP = numberOf(v)
+		case "inp":
+			e.INP = numberOf(v)
+		case "cls":
+			e.CLS = numberOf(v)
+		case "fcp":
+			e.FCP = numberOf(v)
+		case "ttfb":
+			e.TTFB = numberOf(v)
 		}
 	})
 	switch {
@@ -145,7 +189,20 @@ func (p *Parser) parseEvent(v *fastjson.Value) error {
 	case e.Kind == KindConsent && len(e.States) == 0:
 		return fail(ReasonBadConsent, "consent event without states")
 	}
-	return p.parseProps(e, props)
+	if err := p.parseProps(&e.Props, props, MaxProps, MaxPropKeyLen, MaxPropValueLen); err != nil {
+		return err
+	}
+	return p.parseProps(&e.Exp, exp, MaxExperiments, MaxNameLen, MaxNameLen)
+}
+
+// numberOf returns v as a whole number of at least 0: a negative number,
+// a fraction or a non-number reads as 0, which means absent.
+func numberOf(v *fastjson.Value) int64 {
+	n, err := v.Int64()
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 // parseConsent reads the batch's consent fields. They are short, opaque
@@ -159,6 +216,7 @@ func (p *Parser) parseConsent(v *fastjson.Value) error {
 	b.Signals = v.GetStringBytes("signals")
 	b.Policy = v.GetStringBytes("policy")
 	b.UID = v.GetStringBytes("uid")
+	b.Automated = v.GetInt("automated") == 1
 	if len(b.Tier) > MaxTierLen || len(b.Flags) > MaxFlagsLen || len(b.Signals) > MaxSignalsLen ||
 		len(b.Policy) > MaxPolicyLen || len(b.UID) > MaxUIDLen {
 		return fail(ReasonBadConsent, "a consent field is too long")
@@ -175,16 +233,18 @@ func stringOf(v *fastjson.Value) []byte {
 	return s
 }
 
-func (p *Parser) parseProps(e *Event, v *fastjson.Value) error {
+// parseProps reads an object of strings (props, or exp) into *dst: at
+// most max pairs, keys and values truncated to keyLen and valueLen.
+func (p *Parser) parseProps(dst *[]Prop, v *fastjson.Value, max, keyLen, valueLen int) error {
 	if v == nil {
 		return nil
 	}
 	o, err := v.Object()
 	if err != nil {
-		return fail(ReasonBadEvent, "props is not an object")
+		return fail(ReasonBadEvent, "props or exp is not an object")
 	}
-	if o.Len() > MaxProps {
-		return fail(ReasonTooManyProps, "event has more props than allowed")
+	if o.Len() > max {
+		return fail(ReasonTooManyProps, "event has more props or experiments than allowed")
 	}
 	start := len(p.props)
 	bad := false
@@ -194,14 +254,11 @@ func (p *Parser) parseProps(e *Event, v *fastjson.Value) error {
 			bad = true
 			return
 		}
-		p.props = append(p.props, Prop{
-			Key:   Truncate(key, MaxPropKeyLen),
-			Value: Truncate(val, MaxPropValueLen),
-		})
+		p.props = append(p.props, Prop{Key: Truncate(key, keyLen), Value: Truncate(val, valueLen)})
 	})
 	if bad {
-		return fail(ReasonBadEvent, "prop values must be strings")
+		return fail(ReasonBadEvent, "prop and variant values must be strings")
 	}
-	e.Props = p.props[start:len(p.props):len(p.props)]
+	*dst = p.props[start:len(p.props):len(p.props)]
 	return nil
 }

@@ -47,9 +47,21 @@ const (
 	// KindConsent is a change of the visitor's consent: the collector writes
 	// a consent record for it, not an event row.
 	KindConsent
+	// KindOutbound is a click on a link to another site (URL).
+	KindOutbound
+	// KindDownload is a click on a link to a file of a download extension (URL).
+	KindDownload
+	// KindForm is a form submission (Form: its id or name).
+	KindForm
+	// KindLeave is the page-leave summary (Duration, Engaged, Scroll).
+	KindLeave
+	// KindVitals carries the page's Core Web Vitals (LCP, INP, CLS, FCP, TTFB).
+	KindVitals
+	// KindExperiment is an exposure to an experiment's variant (Exp).
+	KindExperiment
 )
 
-var kindNames = [...]string{"", "pageview", "custom", "consent"}
+var kindNames = [...]string{"", "pageview", "custom", "consent", "outbound", "download", "form", "leave", "vitals", "experiment"}
 
 // String returns the name used on the wire and in output rows.
 func (k Kind) String() string {
