@@ -1,5 +1,7 @@
 package consent
 
+import "github.com/crumbless/crumbless/internal/buf"
+
 // Compact ASCII encodings, used on the wire and between the collector and
 // the page. Each is canonical: a Parse function accepts only what its Append
 // function writes, so parse(append(x)) == x and append(parse(s)) == s.
@@ -90,19 +92,19 @@ func appendDec(dst []byte, v uint64) []byte {
 			break
 		}
 	}
-	return append(dst, b[i:]...)
+	return buf.Bytes(dst, b[i:]...)
 }
 
 func AppendInt(dst []byte, v int64) []byte {
 	if v < 0 {
-		return appendDec(append(dst, '-'), -uint64(v))
+		return appendDec(buf.Bytes(dst, '-'), -uint64(v))
 	}
 	return appendDec(dst, uint64(v))
 }
 
 func appendStates(dst []byte, st *[NumPurposes]State) []byte {
 	for _, x := range st {
-		dst = append(dst, letter(stateLetters, int(x)))
+		dst = buf.Bytes(dst, letter(stateLetters, int(x)))
 	}
 	return dst
 }
@@ -125,7 +127,7 @@ func parseStates(src []byte, st *[NumPurposes]State) bool {
 func AppendChoice(dst []byte, c *Choice) []byte {
 	dst = appendStates(dst, &c.States)
 	if c.At != 0 {
-		dst = AppendInt(append(dst, '@'), c.At)
+		dst = AppendInt(buf.Bytes(dst, '@'), c.At)
 	}
 	return dst
 }
@@ -161,16 +163,16 @@ func (s *Signals) flags() [len(signalLetters)]*bool {
 func AppendSignals(dst []byte, s *Signals) []byte {
 	for i, on := range [...]bool{s.GPC, s.DNT, s.OptOut, s.USOptOut, s.NoStorage} {
 		if on {
-			dst = append(dst, signalLetters[i])
+			dst = buf.Bytes(dst, signalLetters[i])
 		}
 	}
 	for i := range s.Choices {
 		if s.Choices[i] != (Choice{}) {
-			dst = AppendChoice(append(dst, '.', sourceLetters[i]), &s.Choices[i])
+			dst = AppendChoice(buf.Bytes(dst, '.', sourceLetters[i]), &s.Choices[i])
 		}
 	}
 	if s.Invalid != 0 {
-		dst = appendDec(append(dst, '!'), uint64(s.Invalid))
+		dst = appendDec(buf.Bytes(dst, '!'), uint64(s.Invalid))
 	}
 	return dst
 }
@@ -254,10 +256,10 @@ func upper(c byte) bool { return c >= 'A' && c <= 'Z' }
 // AppendFlags appends d's flags: "i" for Interaction, "m" for Marketing.
 func AppendFlags(dst []byte, d Decision) []byte {
 	if d.Interaction {
-		dst = append(dst, 'i')
+		dst = buf.Bytes(dst, 'i')
 	}
 	if d.Marketing {
-		dst = append(dst, 'm')
+		dst = buf.Bytes(dst, 'm')
 	}
 	return dst
 }

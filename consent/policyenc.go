@@ -1,5 +1,7 @@
 package consent
 
+import "github.com/crumbless/crumbless/internal/buf"
+
 // policyLetters are the letter sets of the policy encoding's first five
 // bytes: basis, authority, default profile, GPC scope and DNT.
 var policyLetters = [5]string{"ecn", sourceLetters, profileLetters, "sa", "-d"}
@@ -87,7 +89,7 @@ func parseHead(p *Policy, src []byte) ([]byte, bool) {
 // AppendProfileLetter appends prof's letter ('s', 'i', 'g', 'o' or 'x'), as in
 // the policy encoding; GET /c sends it as its third line.
 func AppendProfileLetter(dst []byte, prof Profile) []byte {
-	return append(dst, letter(profileLetters, int(prof)))
+	return buf.Bytes(dst, letter(profileLetters, int(prof)))
 }
 
 // ParseProfileLetter reads AppendProfileLetter's encoding: exactly one profile letter.
@@ -133,7 +135,7 @@ func AppendPolicyHash(dst, encoded []byte) []byte {
 		h = (h ^ uint64(c)) * 1099511628211
 	}
 	for i := 60; i >= 0; i -= 4 {
-		dst = append(dst, "0123456789abcdef"[h>>i&15])
+		dst = buf.Bytes(dst, "0123456789abcdef"[h>>i&15])
 	}
 	return dst
 }

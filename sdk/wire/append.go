@@ -4,6 +4,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crumbless/crumbless/consent"
+	"github.com/crumbless/crumbless/internal/buf"
 )
 
 // AppendBatch appends b as JSON to dst and returns the extended buffer.
@@ -11,7 +12,7 @@ func AppendBatch(dst []byte, b *Batch) []byte {
 	dst = AppendBatchHead(dst, b)
 	for i := range b.Events {
 		if i > 0 {
-			dst = append(dst, ',')
+			dst = buf.Bytes(dst, ',')
 		}
 		dst = AppendEvent(dst, &b.Events[i])
 	}
@@ -29,7 +30,7 @@ func AppendBatchStart(dst, site []byte, sentAt int64) []byte {
 // the opening of the events array.
 func AppendBatchHead(dst []byte, b *Batch) []byte {
 	appendIntField(&dst, `{"v":`, Version)
-	dst = append(dst, `,"site":`...)
+	dst = buf.String(dst, `,"site":`)
 	dst = AppendString(dst, b.Site)
 	appendIntField(&dst, `,"sent_at":`, b.SentAt)
 	appendField(&dst, `,"tier":`, b.Tier)
@@ -38,20 +39,19 @@ func AppendBatchHead(dst []byte, b *Batch) []byte {
 	appendField(&dst, `,"policy":`, b.Policy)
 	appendField(&dst, `,"uid":`, b.UID)
 	if b.Automated {
-		dst = append(dst, `,"automated":1`...)
+		dst = buf.String(dst, `,"automated":1`)
 	}
-	return append(dst, `,"events":[`...)
+	return buf.String(dst, `,"events":[`)
 }
 
 // AppendBatchEnd closes what AppendBatchStart opened.
-func AppendBatchEnd(dst []byte) []byte { return append(dst, "]}"...) }
+func AppendBatchEnd(dst []byte) []byte { return buf.String(dst, "]}") }
 
 // AppendEvent appends e as a JSON object. Empty fields are left out.
 func AppendEvent(dst []byte, e *Event) []byte {
-	dst = append(dst, `{"id":`...)
+	dst = buf.String(dst, `{"id":`)
 	dst = AppendString(dst, e.ID)
-	dst = append(dst, `,"type":"`...)
-	dst = append(dst, e.Kind.String()...)
+	dst = buf.String(buf.String(dst, `,"type":"`), e.Kind.String())
 	appendIntField(&dst, `","ts":`, e.TS)
 	appendField(&dst, `,"path":`, e.Path)
 	appendField(&dst, `,"referrer":`, e.Referrer)
@@ -86,27 +86,27 @@ func AppendEvent(dst []byte, e *Event) []byte {
 	appendNumField(&dst, `,"ttfb":`, e.TTFB)
 	appendProps(&dst, `,"props":`, e.Props)
 	appendProps(&dst, `,"exp":`, e.Exp)
-	return append(dst, '}')
+	return buf.Bytes(dst, '}')
 }
 
 // AppendProps appends props as a JSON object of strings.
 func AppendProps(dst []byte, props []Prop) []byte {
-	dst = append(dst, '{')
+	dst = buf.Bytes(dst, '{')
 	for i := range props {
 		if i > 0 {
-			dst = append(dst, ',')
+			dst = buf.Bytes(dst, ',')
 		}
 		dst = AppendString(dst, props[i].Key)
-		dst = append(dst, ':')
+		dst = buf.Bytes(dst, ':')
 		dst = AppendString(dst, props[i].Value)
 	}
-	return append(dst, '}')
+	return buf.Bytes(dst, '}')
 }
 
 // appendProps appends key and props as a JSON object, unless props is empty.
 func appendProps(dst *[]byte, key string, props []Prop) {
 	if len(props) > 0 {
-		*dst = AppendProps(append(*dst, key...), props)
+		*dst = AppendProps(buf.String(*dst, key), props)
 	}
 }
 
@@ -118,12 +118,12 @@ func appendNumField(dst *[]byte, key string, v int64) {
 }
 
 func appendIntField(dst *[]byte, key string, v int64) {
-	*dst = AppendInt(append(*dst, key...), v)
+	*dst = AppendInt(buf.String(*dst, key), v)
 }
 
 func appendField(dst *[]byte, key string, v []byte) {
 	if len(v) != 0 {
-		*dst = AppendString(append(*dst, key...), v)
+		*dst = AppendString(buf.String(*dst, key), v)
 	}
 }
 
@@ -133,7 +133,7 @@ const hexDigits = "0123456789abcdef"
 // U+FFFD; control characters, U+2028 and U+2029 are escaped, so the output
 // is safe on one NDJSON line and inside a <script>.
 func AppendString(dst, s []byte) []byte {
-	dst = append(dst, '"')
+	dst = buf.Bytes(dst, '"')
 	start := 0
 	var e [6]byte // the escape of s[i:i+size]
 	for i := 0; i < len(s); {
@@ -166,11 +166,11 @@ func AppendString(dst, s []byte) []byte {
 				continue
 			}
 		}
-		dst = append(append(dst, s[start:i]...), e[:n]...)
+		dst = buf.Bytes(buf.Bytes(dst, s[start:i]...), e[:n]...)
 		i += size
 		start = i
 	}
-	return append(append(dst, s[start:]...), '"')
+	return buf.Bytes(buf.Bytes(dst, s[start:]...), '"')
 }
 
 // AppendInt appends v in decimal, as strconv.AppendInt(dst, v, 10) does;

@@ -45,4 +45,7 @@ const (
 	// stops waiting for one and sends without consent fields (the collector
 	// decides alone), as an ABI 1 tracker did.
 	PolicyTimeoutMillis = 3000
+	// MaxFeedBytes is the largest feed: crumbless_buffer returns 0 for a
+	// larger size, and the loader drops that feed.
+	MaxFeedBytes = 128 << 10
 )

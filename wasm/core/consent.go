@@ -49,18 +49,20 @@ type consentState struct {
 	// answered has bit 1<<source set once the source gave a choice.
 	answered uint8
 	// evidence holds the latest TC and GPP strings, for consent events.
-	evidence [consent.NumSources][]byte
-	dec      consent.Decision
-	auth     [consent.NumPurposes]consent.State // the authoritative choice last reported
+	evidence    [consent.NumSources][]byte
+	evidenceMem [consent.NumSources][wire.MaxEvidenceLen]byte
+	dec         consent.Decision
+	auth        [consent.NumPurposes]consent.State // the authoritative choice last reported
 
 	// The head of the batches of the current decision.
 	hash    [wire.MaxPolicyLen]byte
 	hashLen int
-	tier    []byte
+	tier    [wire.MaxTierLen]byte
 	flags   [wire.MaxFlagsLen]byte
 	flagsN  int
-	head    []byte // encoded signals of the current decision
-	scratch []byte // encoded signals or states being compared or sent
+	head    []byte                      // encoded signals of the current decision
+	scratch []byte                      // encoded signals or states being compared or sent
+	sigMem  [2][wire.MaxSignalsLen]byte // what head and scratch point into
 
 	uidState uint8
 	uid      [uidHexLen + 21]byte // the id, then what Store is given: '.' and the expiry
@@ -293,8 +295,7 @@ func (t *Tracker) appendHead(dst []byte, now int64) []byte {
 	c := &t.consent
 	b := wire.Batch{Site: t.site[:t.siteLen], SentAt: positive(now)}
 	if c.mode == withPolicy && c.decided {
-		c.tier = append(c.tier[:0], c.dec.Tier.String()...)
-		b.Tier = c.tier
+		b.Tier = c.tier[:copy(c.tier[:], c.dec.Tier.String())]
 		b.Flags = c.flags[:c.flagsN]
 		b.Signals = c.head
 		b.Policy = c.hash[:c.hashLen]

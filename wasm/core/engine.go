@@ -42,17 +42,7 @@ func (g *gcmState) apply(cmd []byte, f *fields) bool {
 }
 
 // appendPolicyHash appends (*consent.Policy).AppendHash of the policy whose
-// encoding is line: 16 hex digits of the FNV-1a hash of AppendPolicy's
-// encoding, which is what GET /c sends as its first line. Hashing the line
-// as received saves the module AppendPolicy; a collector that sent another
-// spelling of the same policy would see another hash and decide alone.
-func appendPolicyHash(dst, line []byte) []byte {
-	h := uint64(14695981039346656037)
-	for _, c := range line {
-		h = (h ^ uint64(c)) * 1099511628211
-	}
-	for i := 60; i >= 0; i -= 4 {
-		dst = append(dst, hexDigits[h>>i&15])
-	}
-	return dst
-}
+// encoding is line, which is what GET /c sends as its first line. Hashing
+// the line as received saves the module AppendPolicy; a collector that sent
+// another spelling of the same policy would see another hash and decide alone.
+func appendPolicyHash(dst, line []byte) []byte { return consent.AppendPolicyHash(dst, line) }

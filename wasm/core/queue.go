@@ -1,6 +1,18 @@
 package core
 
-import "github.com/crumbless/crumbless/sdk/wire"
+import (
+	"github.com/crumbless/crumbless/internal/buf"
+	"github.com/crumbless/crumbless/sdk/wire"
+)
+
+// The queue and the batch are fixed arrays. Events are at most
+// MaxQueueBytes together unless one is larger by itself; queueBytes bounds
+// that one (it is MaxBodyBytes, the most the collector accepts in one
+// request): a larger event does not fit and is dropped.
+const (
+	queueBytes = wire.MaxBodyBytes
+	batchBytes = queueBytes + 2048 // and the head: site, signals, policy hash, uid
+)
 
 // enqueue encodes e, with a fresh id, at the end of the queue and sends the
 // queue when it is full. An event that would take the queue past
@@ -16,10 +28,24 @@ func (t *Tracker) enqueue(e *wire.Event, now int64) {
 	e.ID = t.ids.next()
 	mark := len(t.queue)
 	if t.queued > 0 {
-		t.queue = append(t.queue, ',')
+		t.queue = buf.Bytes(t.queue, ',')
 	}
 	start := len(t.queue)
+	buf.Overflow = false
 	t.queue = wire.AppendEvent(t.queue, e)
+	if buf.Overflow { // too large for what is left of the queue
+		t.queue = t.queue[:mark]
+		if t.queued == 0 || t.holding() {
+			return // too large by itself, or no room while held: dropped
+		}
+		t.flush(now, SendNormal)
+		t.queue = wire.AppendEvent(t.queue, e)
+		start = 0
+		if buf.Overflow {
+			t.queue = t.queue[:0]
+			return
+		}
+	}
 	if t.queued > 0 && len(t.queue) > MaxQueueBytes && !t.holding() {
 		t.send(t.queue[:mark], now, SendNormal)
 		t.queue = t.queue[:copy(t.queue, t.queue[start:])]
@@ -46,7 +72,7 @@ func (t *Tracker) flush(now int64, mode int) {
 
 // send wraps comma-separated encoded events in a batch and hands it over.
 func (t *Tracker) send(events []byte, now int64, mode int) {
-	b := append(t.appendHead(t.batch[:0], now), events...)
+	b := buf.Bytes(t.appendHead(t.batch[:0], now), events...)
 	t.batch = wire.AppendBatchEnd(b)
 	if t.Send != nil {
 		t.Send(t.batch, mode)

@@ -205,6 +205,6 @@ func bytesEqual(a, b []byte) bool {
 // keepEvidence keeps a copy of a source's raw string (a TC or GPP string)
 // for its consent events, cut to wire.MaxEvidenceLen.
 func (t *Tracker) keepEvidence(src consent.Source, raw []byte) {
-	e := &t.consent.evidence[src]
-	*e = append((*e)[:0], wire.Truncate(raw, wire.MaxEvidenceLen)...)
+	c := &t.consent
+	c.evidence[src] = c.evidenceMem[src][:copy(c.evidenceMem[src][:], wire.Truncate(raw, wire.MaxEvidenceLen))]
 }

@@ -31,6 +31,10 @@ type Tracker struct {
 	first  int64  // when the first queued event was queued
 	batch  []byte // the batch being sent
 
+	// What queue and batch point into: the module has no heap (doc.go).
+	queueMem [queueBytes]byte
+	batchMem [batchBytes]byte
+
 	consent consentState
 	method  [8]byte // a consent event's method: a consent.Source's name
 
@@ -56,9 +60,6 @@ func (t *Tracker) Feed(feed []byte, now int64) (nextTickMillis int32) {
 		t.consent.settle = false
 		t.consentChanged(consent.SourceNone, false, now)
 	}
-	// Drop the scratch event's views into feed, so that the caller's buffer
-	// is not kept alive by them.
-	t.event, t.props = wire.Event{}, [wire.MaxProps]wire.Prop{}
 	return t.tick(now)
 }
 
@@ -109,6 +110,9 @@ func (t *Tracker) init(f *fields, now int64) {
 		return
 	}
 	t.siteLen = copy(t.site[:], site)
+	t.queue, t.batch = t.queueMem[:0], t.batchMem[:0]
+	c := &t.consent
+	c.head, c.scratch = c.sigMem[0][:0], c.sigMem[1][:0]
 	t.ids.init(seed)
 	t.inited = true
 	t.consent.initAt = now

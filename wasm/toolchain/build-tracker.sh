@@ -60,5 +60,13 @@ if [ "$interface" != "$want" ]; then
 	exit 1
 fi
 
+# The module has no heap (wasm/core/doc.go): TinyGo links its allocator and
+# garbage collector only when something allocates, and they grow memory.
+if wasm-dis "$tmp/4-opt.wasm" | grep -q 'memory.grow'; then
+	echo "build-tracker: the module allocates (memory.grow is linked): find the allocation with" >&2
+	echo "  tinygo build -print-allocs=. -target=wasm/toolchain/tracker-target.json ./wasm/cmd/tracker" >&2
+	exit 1
+fi
+
 mkdir -p "$(dirname "$out")"
 cp "$tmp/4-opt.wasm" "$out"

@@ -8,13 +8,9 @@ import (
 	"github.com/crumbless/crumbless/wasm/core"
 )
 
-// maxKeptInput is the largest input buffer kept between feeds; a larger one
-// is dropped after its feed so that the garbage collector can free it.
-const maxKeptInput = 64 << 10
-
 var (
 	tracker = core.Tracker{Send: send, Store: store}
-	input   []byte
+	input   [core.MaxFeedBytes]byte
 )
 
 //go:wasmimport crumbless send
@@ -36,24 +32,17 @@ func crumblessABI() int32 { return core.ABIVersion }
 
 //export crumbless_buffer
 func crumblessBuffer(size int32) unsafe.Pointer {
-	if size < 1 {
-		size = 1
+	if size > core.MaxFeedBytes {
+		return nil
 	}
-	if cap(input) < int(size) {
-		input = make([]byte, size)
-	}
-	return unsafe.Pointer(unsafe.SliceData(input))
+	return unsafe.Pointer(&input)
 }
 
 //export crumbless_feed
 func crumblessFeed(n int32, now float64) int32 {
 	var records []byte
-	if n > 0 && int(n) <= cap(input) {
+	if n > 0 && n <= core.MaxFeedBytes {
 		records = input[:n]
 	}
-	next := tracker.Feed(records, int64(now))
-	if cap(input) > maxKeptInput {
-		input = nil
-	}
-	return next
+	return tracker.Feed(records, int64(now))
 }
