@@ -47,6 +47,8 @@ type Config struct {
 	Files FilesConfig `yaml:"files"`
 	// Limits bound what one request may carry.
 	Limits LimitsConfig `yaml:"limits"`
+	// Dedupe configures the seen-set that drops retried events.
+	Dedupe DedupeConfig `yaml:"dedupe"`
 	// Region says where visitors' regions come from; without it every
 	// region is unknown and the strictest profile applies.
 	Region RegionConfig `yaml:"region"`
@@ -72,6 +74,42 @@ type SiteConfig struct {
 	Origins []string `yaml:"origins"`
 	// Consent is the site's consent policy; empty means the default.
 	Consent ConsentConfig `yaml:"consent"`
+	// Goals mark events that reach them: a row's goal is the first goal,
+	// in this order, that its event matches.
+	Goals []GoalConfig `yaml:"goals"`
+	// Secret lets the site's servers send events (sdk/client): a batch
+	// with "Authorization: Bearer <secret>" needs no Origin, and may name
+	// the visitor's IP address and User-Agent. At least 32 characters;
+	// empty takes no server sends. Keep it out of logs and pages.
+	Secret string `yaml:"secret"`
+	// ExcludeNetworks are CIDR prefixes (203.0.113.0/24, 2001:db8::/32)
+	// or single addresses; batches from a client address in one of them,
+	// like the site owner's office, are acknowledged and not written.
+	ExcludeNetworks []string `yaml:"exclude_networks"`
+}
+
+// GoalConfig is one goal of a site: a name, either an event or a path
+// pattern, and an optional journey stage.
+//
+//	goals:
+//	  - {name: pricing, path: /pricing, stage: consideration}
+//	  - {name: docs, path: /docs/**, stage: awareness}
+//	  - {name: signup, event: signup, stage: conversion}
+//	  - {name: brochure, event: download}
+type GoalConfig struct {
+	// Name is written in the row's goal field; at most 64 bytes.
+	Name string `yaml:"name"`
+	// Event is a custom event's name, or a built-in type (outbound,
+	// download, form, leave, vitals, experiment) matching every event of
+	// that type.
+	Event string `yaml:"event"`
+	// Path is a pattern of pageview paths: "*" matches within one segment,
+	// a last segment "**" matches any rest. The query is not matched.
+	Path string `yaml:"path"`
+	// Stage is a journey stage written in the row's stage field, like
+	// awareness, consideration or conversion: lower-case letters, digits,
+	// _ and -, at most 32.
+	Stage string `yaml:"stage"`
 }
 
 // FilesConfig configures the output files.
@@ -96,6 +134,19 @@ type LimitsConfig struct {
 	// DecodedBytes is the largest batch once decompressed. Default
 	// 512 KiB (wire.MaxDecodedBytes).
 	DecodedBytes int `yaml:"decoded_bytes"`
+}
+
+// DedupeConfig configures the seen-set: each event id is remembered, per
+// site, for at least Window after its batch was written, and an event that
+// comes again within it (a retried batch) is dropped.
+type DedupeConfig struct {
+	// Window is how long an event id is remembered, at least; at most
+	// twice that. Default 10m.
+	Window time.Duration `yaml:"window"`
+	// MaxEvents bounds memory: the most event ids remembered per window
+	// (32 bytes each); past it the oldest are forgotten early. Default
+	// 1048576 (32 MiB).
+	MaxEvents int `yaml:"max_events"`
 }
 
 // Defaults for the zero values of Config.
@@ -134,7 +185,7 @@ func parseConfig(data []byte) (cfg Config, err error) {
 		}
 	}()
 	if err := yaml.UnmarshalWithOptions(data, &cfg, yaml.Strict()); err != nil {
-		return Config{}, errors.New(yaml.FormatError(err, false, true))
+		return Config{}, errors.New(redactSecrets(yaml.FormatError(err, false, true)))
 	}
 	return cfg, nil
 }

@@ -23,12 +23,14 @@ func TestImportRules(t *testing.T) {
 		"collector/enrich":        nil,
 		"collector/row":           nil,
 		"collector/sink":          nil,
+		"collector/dedupe":        nil,
 		"collector/assets":        nil,
 		"collector/sink/filesink": {"collector/sink"},
 		"collector/region":        nil,
+		"collector/channel":       nil,
 		"collector/record":        {"collector/sink", "collector/sink/filesink"},
 		"collector/ingest": {"collector/site", "collector/identity", "collector/enrich", "collector/row", "collector/sink",
-			"collector/region", "collector/record", "collector/sink/filesink"},
+			"collector/region", "collector/record", "collector/sink/filesink", "collector/channel", "collector/dedupe"},
 		"collector/cmd/crumbless": {"*"},
 	}
 	for pkg, allowed := range leaves {

@@ -50,6 +50,7 @@ func (c Config) Validate() error {
 	validateSites(&ps, c.Sites, c.Demo)
 	validateFiles(&ps, c.Files, c.withDefaults().Files)
 	validateLimits(&ps, c.Limits, c.withDefaults().Limits)
+	validateDedupe(&ps, c.Dedupe)
 	validateRegion(&ps, c.Region)
 	if len(ps) == 0 {
 		return nil
@@ -83,6 +84,9 @@ func validateSites(ps *problems, sites []SiteConfig, demo bool) {
 		}
 		validateOrigins(ps, path+".origins", s.Origins, demo)
 		validateConsent(ps, path, s.Consent)
+		validateGoals(ps, path+".goals", s.Goals)
+		validateNetworks(ps, path+".exclude_networks", s.ExcludeNetworks)
+		validateSecret(ps, path+".secret", s.Secret)
 	}
 }
 

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/crumbless/crumbless/collector/assets"
+	"github.com/crumbless/crumbless/collector/dedupe"
 	"github.com/crumbless/crumbless/collector/enrich"
 	"github.com/crumbless/crumbless/collector/identity"
 	"github.com/crumbless/crumbless/collector/ingest"
@@ -47,7 +49,11 @@ func (s *Server) build() error {
 	if s.assets, err = assets.New(list); err != nil {
 		return err
 	}
-	sites, err := site.NewRegistry(siteList(s.cfg.Sites), s.cfg.Demo)
+	siteCfgs, err := siteList(s.cfg.Sites)
+	if err != nil {
+		return fmt.Errorf("loading sites: %w", err)
+	}
+	sites, err := site.NewRegistry(siteCfgs, s.cfg.Demo)
 	if err != nil {
 		return fmt.Errorf("loading sites: %w", err)
 	}
@@ -65,19 +71,25 @@ func (s *Server) build() error {
 		return err
 	}
 	s.sites = sites
-	if s.ingest, err = ingest.New(s.ingestConfig(sites)); err != nil {
+	icfg := s.ingestConfig(sites)
+	if icfg.Seen, err = dedupe.New(s.dedupeConfig()); err != nil {
+		return err
+	}
+	if s.ingest, err = ingest.New(icfg); err != nil {
 		return err
 	}
 	s.pages = s.pagesHandler()
 	return nil
 }
 
-func siteList(cfg []SiteConfig) []site.Site {
+func siteList(cfg []SiteConfig) ([]site.Site, error) {
 	list := make([]site.Site, len(cfg))
+	var errs []error
 	for i, c := range cfg {
-		list[i] = site.Site{ID: c.ID, Origins: c.Origins, Consent: siteConsent(c.Consent)}
+		list[i] = site.Site{ID: c.ID, Origins: c.Origins, Consent: siteConsent(c.Consent), Secret: []byte(c.Secret)}
+		errs = append(errs, siteEdge(&list[i], c))
 	}
-	return list
+	return list, errors.Join(errs...)
 }
 
 func (s *Server) fileSinkConfig() filesink.Config {
@@ -101,6 +113,10 @@ func (s *Server) recordConfig() record.Config {
 		Logger:        s.log,
 		Metrics:       s.metrics,
 	}
+}
+
+func (s *Server) dedupeConfig() dedupe.Config {
+	return dedupe.Config{Window: s.cfg.Dedupe.Window, MaxEvents: s.cfg.Dedupe.MaxEvents, Metrics: s.metrics}
 }
 
 func (s *Server) ingestConfig(sites *site.Registry) ingest.Config {

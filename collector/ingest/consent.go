@@ -30,7 +30,7 @@ type verdict struct {
 // the region resolved from this request, and the site's current policy,
 // whatever policy the page decided with. The page's claim (tier, flags) is
 // lowered to the edge's decision, never raised.
-func (h *Handler) decide(ctx *fasthttp.RequestCtx, b *wire.Batch, s *site.Site) verdict {
+func (h *Handler) decide(ctx *fasthttp.RequestCtx, b *wire.Batch, s *site.Site, who *sender) verdict {
 	sig := h.signals(b)
 	hdr := &ctx.Request.Header
 	sig.GPC = sig.GPC || consent.SecGPC(hdr.PeekAll("Sec-GPC")...)
@@ -38,7 +38,7 @@ func (h *Handler) decide(ctx *fasthttp.RequestCtx, b *wire.Batch, s *site.Site) 
 	if len(b.Policy) > 0 && !bytes.Equal(b.Policy, s.Consent.Hash) {
 		h.counters.policyStale.Inc()
 	}
-	v := verdict{region: h.cfg.Regions.Resolve(hdr, ctx.RemoteIP())}
+	v := verdict{region: h.cfg.Regions.Resolve(who.hdr, who.ip)}
 	v.edge = consent.Decide(&s.Consent.Policy, &sig, v.region)
 	claim, ok := h.claim(b)
 	if !ok {

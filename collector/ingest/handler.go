@@ -56,20 +56,26 @@ func (h *Handler) post(ctx *fasthttp.RequestCtx) {
 	if !ok {
 		return
 	}
-	s, ok := h.admit(ctx, b)
+	s, ok := h.admit(ctx, w, b)
 	if !ok {
 		return
 	}
 	now := h.cfg.Now()
-	v := h.decide(ctx, b, s)
+	if !h.dedupe(ctx, w, b, now) {
+		return
+	}
+	v := h.decide(ctx, b, s, &w.who)
 	if err := h.record(ctx, w, b, s, &v, now.UnixMilli()); err != nil {
+		h.forget(w, b, false)
 		h.fail(ctx, err)
 		return
 	}
 	if err := h.store(ctx, w, b, s, &v, now); err != nil {
+		h.forget(w, b, true)
 		h.fail(ctx, err)
 		return
 	}
+	h.commit(w)
 	h.counters.acceptedBatch.Inc()
 	h.counters.acceptedEvents.Add(len(b.Events))
 	accept(ctx)
@@ -114,20 +120,29 @@ func (h *Handler) parse(ctx *fasthttp.RequestCtx, w *work, body []byte) (*wire.B
 	return b, true
 }
 
-// admit checks the batch's site and the request's origin, or rejects it.
-func (h *Handler) admit(ctx *fasthttp.RequestCtx, b *wire.Batch) (*site.Site, bool) {
+// admit checks the batch's site and the request's origin, or rejects it;
+// a batch from one of the site's excluded networks is acknowledged (204)
+// and goes no further.
+func (h *Handler) admit(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch) (*site.Site, bool) {
 	s, ok := h.cfg.Sites.Lookup(b.Site)
 	if !ok {
 		h.reject(ctx, ReasonUnknownSite, "no such site", b.Site)
 		return nil, false
 	}
+	if !h.identify(ctx, w, b, s) {
+		return nil, false
+	}
 	origin := ctx.Request.Header.Peek(fasthttp.HeaderOrigin)
 	switch {
+	case w.who.server: // authenticated by the site's secret: no Origin needed
 	case len(origin) == 0 && !h.cfg.AllowMissingOrigin:
 		h.reject(ctx, ReasonOriginMissing, "no Origin header", b.Site)
 		return nil, false
 	case len(origin) > 0 && !s.Allows(origin):
 		h.reject(ctx, ReasonOriginNotAllowed, "origin not listed for the site", b.Site)
+		return nil, false
+	}
+	if h.excluded(ctx, s, w.who.ip) {
 		return nil, false
 	}
 	return s, true
@@ -138,7 +153,7 @@ func (h *Handler) admit(ctx *fasthttp.RequestCtx, b *wire.Batch) (*site.Site, bo
 // turned into a visitor id and classes, and go no further.
 func (h *Handler) buildRows(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, s *site.Site, v *verdict, now time.Time) {
 	tier := v.eff.Tier
-	ua := ctx.UserAgent()
+	ua := w.who.ua
 	rc := &w.rc
 	*rc = row.Context{Site: b.Site, SentAt: b.SentAt, ReceivedAt: now.UnixMilli(), Tier: tier,
 		QueryAllowlist: s.Consent.QueryAllowlist, PathRedactions: s.Consent.PathRedactions}
@@ -149,12 +164,14 @@ func (h *Handler) buildRows(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, s 
 	if tier >= consent.T3 {
 		rc.UID = b.UID
 	}
-	if tier.AllowsVisitorKey() {
-		w.visitor = h.cfg.Keyer.AppendVisitorID(w.visitor[:0], b.Site, w.clientIP(ctx.RemoteIP()), ua)
+	if tier.AllowsVisitorKey() && w.who.ip != nil {
+		w.visitor = h.cfg.Keyer.AppendVisitorID(w.visitor[:0], b.Site, w.clientIP(w.who.ip), ua)
 		rc.VisitorID = w.visitor
 	}
 	agent := h.cfg.Agents.Classify(ua)
 	rc.Browser, rc.OS, rc.Device = agent.Browser, agent.OS, agent.Device
+	rc.Marketing, rc.Automated = v.eff.Marketing, b.Automated
+	rc.Marks = h.marks(w, b, s)
 	w.rows = row.AppendRows(w.rows[:0], b, rc)
 	w.batch = sink.Batch{Site: b.Site, ReceivedAt: now, Rows: w.rows, Events: rowEvents(b)}
 }

@@ -7,15 +7,25 @@
 //     28b52ffd, otherwise raw JSON), bounded so a compression bomb costs at
 //     most the decoded limit;
 //  3. parsing with a pooled wire.Parser;
-//  4. the site and the request's Origin header against the site registry;
+//  4. the site and the request's Origin header against the site registry,
+//     or, for a server send (server.go), the site's secret as a bearer
+//     token, and the visitor's address and User-Agent the server forwards;
+//     then each event's id against the seen-set (collector/dedupe):
+//     events already accepted are dropped, the others marked in flight
+//     until the batch is written (accepted) or fails (forgotten);
+//     a batch from one of the site's exclude_networks (the socket peer's
+//     address) is acknowledged with 204, reason excluded, and dropped;
 //  5. consent, decided again: the batch's signals with the request's
 //     Sec-GPC and DNT, the region (collector/region), the site's current
 //     policy; the page's claim (tier, flags) lowered to it, clamps counted
 //     by reason, a T0 batch's events dropped;
 //  6. one consent record per consent event (collector/record);
-//  7. per batch: the visitor id from site, IP and User-Agent (T2 and up),
+//  7. per batch: the visitor id from site, IP and User-Agent (T2 and up;
+//     a server send that forwards no address has none),
 //     and the User-Agent's classes; the IP and User-Agent go no further;
-//  8. one row per other event, clamped to the tier, all of a batch handed
+//  8. one row per other event, clamped to the tier, with the edge's marks
+//     (the inflow channel and source of pageviews, collector/channel; the
+//     first of the site's goals each event reaches), all of a batch handed
 //     to the sink in one call.
 //
 // Every refusal is a 4xx with a short reason in the X-Crumbless-Reason
@@ -24,7 +34,7 @@
 // reason every 10 seconds. A warm handler allocates nothing per batch.
 //
 // It must not import collector; it imports the collector/<x> packages it
-// composes (site, identity, enrich, row, sink).
+// composes (site, identity, enrich, channel, row, sink).
 package ingest
 
 import (
@@ -37,6 +47,8 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/crumbless/crumbless/collector/channel"
+	"github.com/crumbless/crumbless/collector/dedupe"
 	"github.com/crumbless/crumbless/collector/enrich"
 	"github.com/crumbless/crumbless/collector/identity"
 	"github.com/crumbless/crumbless/collector/region"
@@ -59,6 +71,10 @@ type Config struct {
 	// Records stores consent records; nil drops them (counted nowhere:
 	// only for tests and programs that keep no records).
 	Records Recorder
+	// Seen drops the events of a batch that were already accepted (the
+	// page or a server retrying), so that each lands once; nil keeps them
+	// all.
+	Seen *dedupe.Set
 
 	// MaxBodyBytes is the largest request body; default wire.MaxBodyBytes.
 	// Give the same to fasthttp.Server.MaxRequestBodySize.
@@ -98,6 +114,7 @@ type Handler struct {
 	counters counters
 	throttle *throttle
 	pool     sync.Pool // *work
+	channels *channel.Classifier
 }
 
 // New checks cfg and returns a Handler.
@@ -125,6 +142,10 @@ func New(cfg Config) (*Handler, error) {
 		},
 	}
 	h.counters.register(cfg.Metrics)
+	var err error
+	if h.channels, err = channel.Default(); err != nil {
+		return nil, fmt.Errorf("creating ingest handler: loading the channel lists: %w", err)
+	}
 	return h, nil
 }
 

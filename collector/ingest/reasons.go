@@ -37,6 +37,7 @@ var statusOf = map[string]int{
 	ReasonUnknownSite:      fasthttp.StatusForbidden,
 	ReasonOriginMissing:    fasthttp.StatusForbidden,
 	ReasonOriginNotAllowed: fasthttp.StatusForbidden,
+	ReasonExcluded:         fasthttp.StatusNoContent,
 }
 
 // Every way sdk/wire refuses a batch is a 400.
@@ -55,6 +56,7 @@ type counters struct {
 	acceptedEvents *metrics.Counter
 	failedBatch    *metrics.Counter
 	consentCounters
+	dedupeCounters
 }
 
 func (c *counters) register(set *metrics.Set) {
@@ -67,6 +69,7 @@ func (c *counters) register(set *metrics.Set) {
 	c.acceptedEvents = set.NewCounter("crumbless_events_accepted_total")
 	c.failedBatch = set.NewCounter("crumbless_batches_failed_total")
 	c.consentCounters.register(set)
+	c.dedupeCounters.register(set)
 }
 
 func rejectedName(reason string) string {

@@ -7,6 +7,10 @@ import (
 // maxLogged bounds how much of a client-sent value reaches a log line.
 const maxLogged = 100
 
+// exposed are the response headers a page may read cross-origin: the
+// loader reads Retry-After to time its retry.
+const exposed = ReasonHeader + ", " + fasthttp.HeaderRetryAfter
+
 // accept answers an accepted batch: 202, readable by the sending page.
 func accept(ctx *fasthttp.RequestCtx) {
 	if origin := ctx.Request.Header.Peek(fasthttp.HeaderOrigin); len(origin) > 0 {
@@ -55,7 +59,7 @@ func (h *Handler) fail(ctx *fasthttp.RequestCtx, err error) {
 func respond(ctx *fasthttp.RequestCtx, status int, reason string) {
 	ctx.Response.Header.Set(ReasonHeader, reason)
 	ctx.Response.Header.Set(fasthttp.HeaderAccessControlAllowOrigin, "*")
-	ctx.Response.Header.Set(fasthttp.HeaderAccessControlExposeHeaders, ReasonHeader)
+	ctx.Response.Header.Set(fasthttp.HeaderAccessControlExposeHeaders, exposed)
 	ctx.Response.Header.Set(fasthttp.HeaderCacheControl, "no-store")
 	ctx.SetContentType("text/plain; charset=utf-8")
 	ctx.SetStatusCode(status)

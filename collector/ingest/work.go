@@ -7,6 +7,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/valyala/fasthttp"
 
 	"github.com/crumbless/crumbless/collector/record"
 	"github.com/crumbless/crumbless/collector/row"
@@ -29,6 +30,11 @@ type work struct {
 	records []record.Input
 	ip      [16]byte
 	rc      row.Context
+	marks   []row.Mark
+	keys    []uint64 // seen-set keys of b.Events, marked in flight
+	who     sender
+	whoIP   [16]byte               // a server send's forwarded address
+	blank   fasthttp.RequestHeader // no headers: a server send's region comes from the forwarded address only
 	batch   sink.Batch
 }
 
@@ -49,6 +55,9 @@ func (h *Handler) releaseWork(w *work) {
 		w.rows = nil
 	}
 	w.rc, w.batch = row.Context{}, sink.Batch{}
+	w.who = sender{} // drop references into the request
+	clear(w.marks)
+	w.marks = w.marks[:0]
 	clear(w.records) // drop references into the request
 	w.records = w.records[:0]
 	h.pool.Put(w)

@@ -9,23 +9,38 @@ import (
 )
 
 // AppendRows appends one row per event of b, each ending in '\n', and
-// returns the extended buffer. Consent events have no row: the collector
+// returns the extended buffer; event i gets c.Marks[i]. Consent events have no row: the collector
 // writes them as consent records.
 func AppendRows(dst []byte, b *wire.Batch, c *Context) []byte {
 	for i := range b.Events {
 		if b.Events[i].Kind == wire.KindConsent {
 			continue // a consent record, not an event row
 		}
-		dst = AppendRow(dst, &b.Events[i], c)
+		dst = appendRow(dst, &b.Events[i], c, c.mark(i))
 		dst = append(dst, '\n')
 	}
 	return dst
 }
 
-// AppendRow appends e as one JSON object, without a line end. The field
-// order is fixed (see SCHEMA.md); path and referrer are always present,
-// other empty optional fields are left out.
+// AppendRow appends e as one JSON object, without a line end, with
+// c.Marks[0] when there is one. The field order is fixed (see SCHEMA.md);
+// path and referrer are always present, other empty optional fields are
+// left out.
 func AppendRow(dst []byte, e *wire.Event, c *Context) []byte {
+	return appendRow(dst, e, c, c.mark(0))
+}
+
+// mark returns the Mark of event i, or an empty one.
+func (c *Context) mark(i int) *Mark {
+	if i < len(c.Marks) {
+		return &c.Marks[i]
+	}
+	return &noMark
+}
+
+var noMark Mark
+
+func appendRow(dst []byte, e *wire.Event, c *Context, m *Mark) []byte {
 	dst = append(dst, `{"event_id":`...)
 	dst = wire.AppendString(dst, e.ID)
 	dst = append(dst, `,"type":"`...)
@@ -41,17 +56,20 @@ func AppendRow(dst []byte, e *wire.Event, c *Context) []byte {
 	dst = append(dst, `,"referrer":`...)
 	dst = appendReferrer(dst, e.Referrer, c.Tier)
 	dst = appendEventContext(dst, e, c.Tier)
+	dst = appendCampaign(dst, e, c, m)
+	dst = appendCapture(dst, e)
+	dst = appendGoal(dst, m)
 	return appendBatchContext(dst, c)
 }
 
 func appendEventContext(dst []byte, e *wire.Event, t consent.Tier) []byte {
-	dst = appendOptional(dst, `,"title":`, e.Title)
+	dst = appendScrubbed(dst, `,"title":`, e.Title)
 	dst = appendOptional(dst, `,"viewport":`, e.Viewport)
 	dst = appendOptional(dst, `,"lang":`, clampLang(e.Lang, t))
 	dst = appendOptional(dst, `,"tz":`, e.TZ)
 	dst = appendOptional(dst, `,"name":`, e.Name)
 	if len(e.Props) > 0 {
-		dst = wire.AppendProps(append(dst, `,"props":`...), e.Props)
+		dst = appendScrubbedProps(append(dst, `,"props":`...), e.Props)
 	}
 	return dst
 }
@@ -70,6 +88,9 @@ func appendBatchContext(dst []byte, c *Context) []byte {
 	dst = appendOptionalString(dst, `,"browser":`, c.Browser)
 	dst = appendOptionalString(dst, `,"os":`, c.OS)
 	dst = appendOptionalString(dst, `,"device":`, c.Device)
+	if c.Automated {
+		dst = append(dst, `,"automated":true`...)
+	}
 	dst = append(dst, `,"schema_version":`...)
 	dst = strconv.AppendInt(dst, SchemaVersion, 10)
 	return append(dst, '}')

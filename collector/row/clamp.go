@@ -34,12 +34,17 @@ func clampTime(ms int64, t consent.Tier) int64 {
 // appendReferrer appends ref as tier t allows, as a JSON string.
 func appendReferrer(dst, ref []byte, t consent.Tier) []byte {
 	if t <= consent.T1 {
-		return wire.AppendString(dst, origin(ref))
+		return appendScrubbedString(dst, origin(ref))
 	}
-	if i := bytes.IndexAny(ref, "?#"); i >= 0 {
-		ref = ref[:i]
+	return appendScrubbedString(dst, withoutQuery(ref))
+}
+
+// withoutQuery returns u up to its query or fragment.
+func withoutQuery(u []byte) []byte {
+	if i := bytes.IndexAny(u, "?#"); i >= 0 {
+		return u[:i]
 	}
-	return wire.AppendString(dst, ref)
+	return u
 }
 
 // origin returns scheme://host[:port] of an absolute URL, or "" for
@@ -71,7 +76,7 @@ func clampLang(lang []byte, t consent.Tier) []byte {
 // only the allowlisted query parameters, as a JSON string.
 func appendPath(dst, path []byte, c *Context) []byte {
 	if len(c.PathRedactions) == 0 && (c.Tier >= consent.T3 || bytes.IndexAny(path, "?#") < 0) {
-		return wire.AppendString(dst, path) // nothing to change
+		return appendScrubbedString(dst, path) // nothing to change but scrubbing
 	}
 	p, query := path, []byte(nil)
 	if i := bytes.IndexAny(path, "?#"); i >= 0 {
@@ -84,7 +89,7 @@ func appendPath(dst, path []byte, c *Context) []byte {
 	} else {
 		dst = appendAllowedQuery(dst, query, c.allowlist())
 	}
-	return escapeTail(dst, start)
+	return escapeTail(scrubTail(dst, start), start)
 }
 
 // escapeTail replaces dst[start:] by its JSON string form, in place.

@@ -43,4 +43,23 @@ type Context struct {
 	PathRedactions [][]byte
 	// Browser, OS and Device are class names derived from the User-Agent.
 	Browser, OS, Device string
+	// Marketing is the decision's marketing flag: an ad click id is
+	// written only under it (and above T1).
+	Marketing bool
+	// Automated is set when the page reported navigator.webdriver.
+	Automated bool
+	// Marks are what the edge found out about each event, indexed like
+	// the batch's events; nil or short means nothing for the rest.
+	Marks []Mark
+}
+
+// Mark is what the edge adds to one event: its inflow channel and source
+// (pageviews), and the first of the site's goals it reaches.
+type Mark struct {
+	// Channel is the inflow channel, like organic_search; "" for none.
+	Channel string
+	// Source is the normalised source ("Google") or the utm_source.
+	Source []byte
+	// Goal and Stage are the first matching goal's name and journey stage.
+	Goal, Stage []byte
 }

@@ -20,8 +20,14 @@ func fullEvent() *wire.Event {
 		ID: []byte("ev1"), Kind: wire.KindCustom, TS: 1000,
 		Path: []byte("/pricing"), Referrer: []byte("https://search.example/"),
 		Title: []byte("Pricing"), Viewport: []byte("lg"), Lang: []byte("en-GB"), TZ: []byte("Europe/London"),
-		Name:  []byte("signup"),
-		Props: []wire.Prop{{Key: []byte("plan"), Value: []byte("pro")}},
+		Name:   []byte("signup"),
+		Props:  []wire.Prop{{Key: []byte("plan"), Value: []byte("pro")}},
+		Status: 404, UTMSource: []byte("news"), UTMMedium: []byte("email"), UTMCampaign: []byte("nov"),
+		UTMTerm: []byte("shoes"), UTMContent: []byte("top"), Click: []byte("gclid"), ClickID: []byte("Cj0K"),
+		ContentID: []byte("post-7"), ContentGroup: []byte("blog"), ContentOrigin: []byte("ai"),
+		Exp: []wire.Prop{{Key: []byte("hero"), Value: []byte("b")}},
+		URL: []byte("https://cdn.example/a.pdf?sig=1"), Form: []byte("contact"),
+		Duration: 5000, Engaged: 3000, Scroll: 75, LCP: 1200, INP: 80, CLS: 50, FCP: 900, TTFB: 120,
 	}
 }
 
@@ -29,14 +35,15 @@ func fullContext() *Context {
 	return &Context{
 		Site: []byte("example.com"), SentAt: 3000, ReceivedAt: received,
 		Tier: consent.T3, VisitorID: []byte("0123456789abcdef"), UID: []byte("u-42"), Reasons: []byte("GPC,DNT"),
-		Browser: "Firefox", OS: "Linux", Device: "desktop",
+		Browser: "Firefox", OS: "Linux", Device: "desktop", Marketing: true, Automated: true,
+		Marks: []Mark{{Channel: "email", Source: []byte("news"), Goal: []byte("signup"), Stage: []byte("conversion")}},
 	}
 }
 
 func TestAppendRow(t *testing.T) {
 	minimal := &wire.Event{ID: []byte("ev2"), Kind: wire.KindPageview, TS: 3000}
 	t1 := fullContext()
-	t1.Tier, t1.Reasons = consent.T1, nil
+	t1.Tier, t1.Reasons, t1.Automated, t1.Marks = consent.T1, nil, false, nil
 	tests := []struct {
 		name string
 		e    *wire.Event
@@ -47,8 +54,13 @@ func TestAppendRow(t *testing.T) {
 			`{"event_id":"ev1","type":"custom","site":"example.com","ts":"2026-11-23T18:19:59.123Z",` +
 				`"received_at":"2026-11-23T18:20:01.123Z","path":"/pricing","referrer":"https://search.example/",` +
 				`"title":"Pricing","viewport":"lg","lang":"en-GB","tz":"Europe/London","name":"signup",` +
-				`"props":{"plan":"pro"},"tier":"T3","consent_reasons":["GPC","DNT"],"visitor_id":"0123456789abcdef","uid":"u-42","browser":"Firefox",` +
-				`"os":"Linux","device":"desktop","schema_version":1}`},
+				`"props":{"plan":"pro"},"status":404,"utm_source":"news","utm_medium":"email","utm_campaign":"nov",` +
+				`"utm_term":"shoes","utm_content":"top","click":"gclid","click_id":"Cj0K","channel":"email","source":"news",` +
+				`"content_id":"post-7","content_group":"blog","content_origin":"ai","exp":{"hero":"b"},` +
+				`"url":"https://cdn.example/a.pdf","form":"contact","duration":5000,"engaged":3000,"scroll":75,` +
+				`"lcp":1200,"inp":80,"cls":0.05,"fcp":900,"ttfb":120,"goal":"signup","stage":"conversion",` +
+				`"tier":"T3","consent_reasons":["GPC","DNT"],"visitor_id":"0123456789abcdef","uid":"u-42","browser":"Firefox",` +
+				`"os":"Linux","device":"desktop","automated":true,"schema_version":1}`},
 		{"empty optional fields", minimal, &Context{Site: []byte("a"), SentAt: 3000, ReceivedAt: received, Tier: consent.T2, Device: "unknown"},
 			`{"event_id":"ev2","type":"pageview","site":"a","ts":"2026-11-23T18:20:01.123Z",` +
 				`"received_at":"2026-11-23T18:20:01.123Z","path":"","referrer":"","tier":"T2","device":"unknown","schema_version":1}`},

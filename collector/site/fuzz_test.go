@@ -1,6 +1,11 @@
 package site
 
-import "testing"
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 // FuzzValidateOrigin checks that ValidateOrigin never panics and that an
 // origin it accepts is allowed, exactly, by a site that lists it.
@@ -45,4 +50,32 @@ func containsAny(s, chars string) bool {
 		}
 	}
 	return false
+}
+
+// FuzzMatchPath checks goal path matching against a regular expression
+// built from the same pattern: * is [^/]*, a last /** is (/.*)?.
+func FuzzMatchPath(f *testing.F) {
+	for _, s := range [][2]string{{"/docs/**", "/docs/a/b"}, {"/p/*-*", "/p/a-b"}, {"/", "/"}, {"/a*b*c", "/aXbYc"}, {"/**", ""}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, pat, path string) {
+		if ValidatePattern(pat) != nil || strings.ContainsAny(path, "?#") || !utf8.ValidString(pat) || !utf8.ValidString(path) {
+			return
+		}
+		re := "(?s)^"
+		body, rest := strings.CutSuffix(pat, "/**")
+		for i, part := range strings.Split(body, "*") {
+			if i > 0 {
+				re += "[^/]*"
+			}
+			re += regexp.QuoteMeta(part)
+		}
+		if rest {
+			re += "(/.*)?"
+		}
+		want := regexp.MustCompile(re + "$").MatchString(path)
+		if got := matchPath([]byte(pat), []byte(path)); got != want {
+			t.Fatalf("matchPath(%q, %q) = %v, regexp %s says %v", pat, path, got, re, want)
+		}
+	})
 }

@@ -28,3 +28,21 @@ func isPort(s []byte) bool {
 	}
 	return true
 }
+
+// hostsOf returns the host[:port] of each origin, and the loopback hosts
+// when loopback is set.
+func hostsOf(origins []string, loopback bool) [][]byte {
+	hosts := make([][]byte, 0, len(origins)+len(loopbackHosts))
+	for _, o := range origins {
+		if _, h, ok := bytes.Cut([]byte(o), []byte("://")); ok {
+			hosts = append(hosts, h)
+		}
+	}
+	if loopback {
+		for _, o := range loopbackHosts {
+			_, h, _ := bytes.Cut([]byte(o), []byte("://"))
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
+}

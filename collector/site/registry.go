@@ -22,6 +22,7 @@ func NewRegistry(sites []Site, demo bool) (*Registry, error) {
 		s := sites[i]
 		s.Origins = append([]string(nil), s.Origins...)
 		s.Loopback = s.Loopback || demo
+		s.Hosts = hostsOf(s.Origins, s.Loopback)
 		if err := check(&s); err != nil {
 			errs = append(errs, fmt.Errorf("site %d: %w", i, err))
 			continue
@@ -33,7 +34,7 @@ func NewRegistry(sites []Site, demo bool) (*Registry, error) {
 		r.sites[s.ID] = &s
 	}
 	if demo {
-		r.any = &Site{ID: LoopbackAny, Loopback: true}
+		r.any = &Site{ID: LoopbackAny, Loopback: true, Hosts: hostsOf(nil, true)}
 	}
 	return r, errors.Join(errs...)
 }

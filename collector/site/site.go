@@ -21,6 +21,18 @@ type Site struct {
 	Loopback bool
 	// Consent is the site's consent policy.
 	Consent Consent
+	// Goals mark the events that reach one of the site's goals.
+	Goals Goals
+	// Exclude are networks whose batches are acknowledged and dropped.
+	Exclude Networks
+	// Secret authenticates the site's servers: a batch sent with
+	// "Authorization: Bearer <Secret>" needs no Origin. Empty: the site
+	// takes no server sends. Never log it.
+	Secret []byte
+	// Hosts are the host[:port] parts of Origins (and the loopback hosts
+	// when Loopback is set): a referrer from one of them is internal.
+	// NewRegistry fills them in.
+	Hosts [][]byte
 }
 
 // Allows reports whether a batch sent from origin (the request's Origin

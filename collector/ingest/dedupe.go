@@ -1,0 +1,91 @@
+package ingest
+
+import (
+	"slices"
+	"time"
+
+	"github.com/VictoriaMetrics/metrics"
+	"github.com/valyala/fasthttp"
+
+	"github.com/crumbless/crumbless/collector/dedupe"
+	"github.com/crumbless/crumbless/sdk/wire"
+)
+
+// ReasonInFlight is sent with 503 and Retry-After when an event of the
+// batch is being written by another request (a retry that overtook its
+// original): the sender retries, and then finds it accepted or forgotten.
+// It is not a rejection.
+const ReasonInFlight = "in_flight"
+
+// dedupeCounters count what the seen-set did.
+type dedupeCounters struct {
+	duplicates *metrics.Counter
+	inFlight   *metrics.Counter
+}
+
+func (c *dedupeCounters) register(set *metrics.Set) {
+	c.duplicates = set.NewCounter("crumbless_events_duplicate_total")
+	c.inFlight = set.NewCounter("crumbless_batches_in_flight_total")
+}
+
+// dedupe drops the events of b already accepted, and marks the others in
+// flight, their keys in w.keys, in the order of the events kept. An event
+// twice in b is kept once. If another request is writing one of b's events,
+// it forgets what it marked, answers 503 and returns false. A batch left
+// with no event goes on, to be acknowledged.
+func (h *Handler) dedupe(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, now time.Time) bool {
+	w.keys = w.keys[:0]
+	if h.cfg.Seen == nil {
+		return true
+	}
+	kept, dups := b.Events[:0], 0
+	for i := range b.Events {
+		k := dedupe.Key(b.Site, b.Events[i].ID)
+		switch h.cfg.Seen.Mark(k, now) {
+		case dedupe.Duplicate:
+			dups++
+			continue
+		case dedupe.InFlight:
+			if slices.Contains(w.keys, k) {
+				dups++
+				continue
+			}
+			h.forget(w, b, false)
+			h.busy(ctx)
+			return false
+		}
+		w.keys = append(w.keys, k)
+		kept = append(kept, b.Events[i])
+	}
+	b.Events = kept
+	h.counters.duplicates.Add(dups)
+	return true
+}
+
+// commit records the batch's events as accepted.
+func (h *Handler) commit(w *work) {
+	for _, k := range w.keys {
+		h.cfg.Seen.Commit(k)
+	}
+}
+
+// forget unmarks the batch's events, so that a retry is accepted. With
+// rowsOnly, the consent events, whose records were written, are committed
+// instead: a retry writes the rows without a second record.
+func (h *Handler) forget(w *work, b *wire.Batch, rowsOnly bool) {
+	for i, k := range w.keys {
+		if rowsOnly && b.Events[i].Kind == wire.KindConsent {
+			h.cfg.Seen.Commit(k)
+		} else {
+			h.cfg.Seen.Unmark(k)
+		}
+	}
+	w.keys = w.keys[:0]
+}
+
+// busy answers a batch with an event in flight elsewhere: 503, retry soon.
+func (h *Handler) busy(ctx *fasthttp.RequestCtx) {
+	h.counters.inFlight.Inc()
+	ctx.Response.Header.Set(fasthttp.HeaderRetryAfter, "1")
+	respond(ctx, fasthttp.StatusServiceUnavailable, ReasonInFlight)
+}
