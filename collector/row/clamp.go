@@ -107,25 +107,31 @@ func (c *Context) allowlist() [][]byte {
 	return defaultQueryAllowlist
 }
 
-// appendAllowedQuery appends "?k=v&..." with only the allowed keys; the
-// fragment is dropped.
+// appendAllowedQuery appends "?k=v&..." with only the allowed keys. The
+// fragment is dropped, unless it is a hash route ("#/users/7", "#!/users/7":
+// the path of a single-page app with a hash router, which the tracker sends
+// when the site sets data-hash); the route's own query is dropped.
 func appendAllowedQuery(dst, query []byte, allowed [][]byte) []byte {
-	if len(query) == 0 || query[0] != '?' {
-		return dst
-	}
-	query = query[1:]
+	var fragment []byte
 	if i := bytes.IndexByte(query, '#'); i >= 0 {
-		query = query[:i]
+		query, fragment = query[:i], query[i:]
 	}
-	sep := byte('?')
-	for len(query) > 0 {
-		var pair []byte
-		pair, query, _ = bytes.Cut(query, []byte("&"))
-		key, _, _ := bytes.Cut(pair, []byte("="))
-		if contains(allowed, key) {
-			dst = append(append(dst, sep), pair...)
-			sep = '&'
+	if len(query) > 0 && query[0] == '?' {
+		query = query[1:]
+		sep := byte('?')
+		for len(query) > 0 {
+			var pair []byte
+			pair, query, _ = bytes.Cut(query, []byte("&"))
+			key, _, _ := bytes.Cut(pair, []byte("="))
+			if contains(allowed, key) {
+				dst = append(append(dst, sep), pair...)
+				sep = '&'
+			}
 		}
+	}
+	if bytes.HasPrefix(fragment, []byte("#/")) || bytes.HasPrefix(fragment, []byte("#!/")) {
+		route, _, _ := bytes.Cut(fragment, []byte("?"))
+		dst = append(dst, route...)
 	}
 	return dst
 }

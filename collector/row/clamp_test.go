@@ -57,3 +57,19 @@ func TestConsentEventsHaveNoRow(t *testing.T) {
 		t.Errorf("rows %s", out)
 	}
 }
+
+func TestHashRoutesStayBelowT3(t *testing.T) {
+	allowed := [][]byte{[]byte("q")}
+	for in, want := range map[string]string{
+		"?q=1&x=2#/users/7":     "?q=1#/users/7",
+		"#/users/7?token=abc":   "#/users/7",
+		"#!/cart":               "#!/cart",
+		"?x=1#section-2":        "",
+		"#top":                  "",
+		"?q=shoes#/results?p=2": "?q=shoes#/results",
+	} {
+		if got := string(appendAllowedQuery(nil, []byte(in), allowed)); got != want {
+			t.Errorf("appendAllowedQuery(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
