@@ -3,22 +3,32 @@
  *
  * DOM I/O only. It reads the page, hands the tracker module (tracker.wasm,
  * built from wasm/cmd/tracker) compact records as wasm/ABI.md describes, and
- * sends the batches the module returns. Every decision is the module's.
+ * sends the batches the module returns. Every decision is the module's:
+ * what counts as a page, an outbound link or a download, what is kept of a
+ * URL, when to send, retry or give up.
  * No cookies, nothing in the console unless data-site is missing;
  * errors are swallowed, because analytics must never break a page.
  *
- * Optional: data-api="https://stats.example.com/e" (default: /e next to this script).
- * The site's consent policy comes from /c on the same origin as the api.
- * API: crumbless('event', name, {key: value}), crumbless('consent', {analytics:
- * 'granted', ...}), crumbless('consent', 'withdraw'). Device storage is read or
- * written only when the module asks (tier T3). Calls made before this script
- * runs are picked up from the usual stub:
- *   window.crumbless = window.crumbless || function () {
+ * Options (data-* on the script tag): api="https://stats.example.com/e"
+ * (default: /e next to this script; the consent policy comes from /c on the
+ * same origin), query="q,page" (query parameters kept in paths), hash (count
+ * hash routes), dev (track localhost and file:), downloads="pdf,zip".
+ * API: crumbless('event', name, {key: value}), crumbless('experiment', name,
+ * variant), crumbless('consent', {analytics: 'granted', ...}),
+ * crumbless('consent', 'withdraw'). Device storage is read or written only
+ * when the module asks (tier T3). Calls made before this script runs are
+ * picked up from the usual stub:
+ *   window.crumbless = window.crumbless || () => {
  *     (window.crumbless.q = window.crumbless.q || []).push(arguments) }
  */
 (function () {
   var script = document.currentScript;
-  var site = script && script.getAttribute('data-site');
+  var doc = document;
+  var loc = location;
+  function data(name) {
+    return script && script.getAttribute('data-' + name);
+  }
+  var site = data('site');
   if (!site) {
     console.warn('crumbless: no data-site');
     return;
@@ -26,41 +36,59 @@
   // The module's URL is relative to this script's: an inline copy cannot work.
   if (!window.WebAssembly || !script.src) return;
 
-  var api = script.getAttribute('data-api') || new URL('/e', script.src).href;
+  var api = data('api') || new URL('/e', script.src).href;
   var ID = 'crumbless_id';
+  var QUEUE = 'crumbless_queue';
   // The policy and the visitor's region, fetched while the module compiles.
   var policy = fetch(new URL('/c?site=' + encodeURIComponent(site), api), { credentials: 'omit' })
-    .then(function (r) {
+    .then((r) => {
       return r.ok ? r.text() : '';
     })
-    .catch(function () {
+    .catch(() => {
       return '';
     });
   var queued = (window.crumbless && window.crumbless.q) || [];
   var held = [];
   var textEncoder = new TextEncoder();
+  var KEYS = __CRUMBLESS_KEYS__.split(','); // the batch form's keys, written in by sdk/cmd/distbuild
   var exports; // the module's, once it is ready
   var broken; // set when the module trapped: stop calling it
-  var timer;
-  var compressing = new Set(); // bodies being gzipped for a normal send
+  var timer, spaTimer, t3;
+  var compressing = new Set(); // batches being gzipped for a send
+  var waiting = new Set(); // batches waiting to be sent again, or to be online
+  var nav = (performance.getEntriesByType && performance.getEntriesByType('navigation')[0]) || {};
+  var depth = 0; // the deepest scroll of the page, percent
+  var lastActive = 0;
+  var vitals = {};
+  var exps = {}; // experiment: variant
+  var prev; // the URL of the previous page record
+  var allowed = list('query').split(',');
+  // The ad platforms' click id parameters: the value is sent only under the
+  // marketing flag, which the module decides.
+  var CLICK_IDS = 'gclid,gbraid,wbraid,dclid,fbclid,msclkid,ttclid,twclid,li_fat_id,epik,rdt_cid,sccid,yclid,irclid'.split(',');
 
   // Records (wasm/ABI.md): kind:u8 count:u8 then count × (len:u16le bytes).
-  // A record is an array: [kind, field...]; fields are strings or Uint8Arrays.
+  // A record is an array: [kind, field...]; fields are strings, numbers or
+  // Uint8Arrays; null and undefined are empty.
   function feed(records) {
-    if (broken) return;
+    if (broken || !exports) return;
     try {
       var out = [];
-      records.forEach(function (record) {
+      records.forEach((record) => {
+        var clean = [2, 3, 13, 14].indexOf(record[0]) >= 0; // what the page captured
         out.push(record[0], record.length - 1);
-        record.slice(1).forEach(function (field) {
-          field = (field instanceof Uint8Array ? field : textEncoder.encode(field || '')).subarray(0, 65535);
+        record.slice(1).forEach((field) => {
+          if (field == null) field = '';
+          field = (field instanceof Uint8Array ? field : textEncoder.encode(clean ? scrub(field) : field)).subarray(0, 65535);
           out.push(field.length & 255, field.length >> 8);
           for (var b of field) out.push(b);
         });
       });
       // The buffer's view must be made after crumbless_buffer: memory may grow.
       var size = out.length;
-      new Uint8Array(exports.memory.buffer, exports.crumbless_buffer(size), size).set(out);
+      var ptr = exports.crumbless_buffer(size);
+      if (!ptr) return; // larger than the module takes
+      new Uint8Array(exports.memory.buffer, ptr, size).set(out);
       var delay = exports.crumbless_feed(size, Date.now());
       clearTimeout(timer);
       if (delay >= 0) timer = setTimeout(feed, delay, []);
@@ -69,39 +97,114 @@
     }
   }
 
-  function bytes(ptr, len) {
-    return new Uint8Array(exports.memory.buffer, ptr, len).slice();
+  function text(ptr, len) {
+    return new TextDecoder().decode(new Uint8Array(exports.memory.buffer, ptr, len));
+  }
+
+  // scrub takes personal data out of what the page captured before the
+  // module sees it: e-mail addresses and long tokens, the shapes sdk/scrub
+  // replaces (the collector runs sdk/scrub again, and also replaces card
+  // numbers). sdk/cmd/distbuild's tests check it against sdk/scrub.
+  function scrub(s) {
+    return String(s)
+      .replace(/[\w.%+-]+(@|%40)([a-z\d-]+\.)+[a-z]{2,}(?![a-z\d-])/gi, (m) => {
+        return m.length < 7 ? m : '[email]';
+      })
+      .replace(/(^|[^\w-])(eyJ[\w-]{7,}(\.[\w-]+)*|[\w-]{32,})(?![\w-])/g, (m, before, word) =>
+        before +
+        (!word.indexOf('eyJ') || /^[\da-f]+$/i.test(word) || word.split(/[-_]/).some((p) => /\d/.test(p) && /[a-z]/i.test(p))
+          ? '[token]'
+          : word)
+      );
+  }
+
+  function get(key) {
+    try {
+      return localStorage.getItem(key);
+    } catch (e) {}
+  }
+
+  // A batch as the module hands it (wasm/ABI.md, "Batches"): fields of
+  // key:u8 len:u16le bytes, keys named by KEYS ("" a new event, "{" an
+  // object's member name and "=" its value, "#" a number). The result is
+  // the sdk/wire batch, to be sent with JSON.stringify.
+  function batch(ptr, len) {
+    var b = new Uint8Array(exports.memory.buffer, ptr, len);
+    var out = { v: 1, events: [] };
+    var ev = out;
+    var obj, name;
+    for (var i = 0; i < len; ) {
+      var n = b[i + 1] | (b[i + 2] << 8);
+      var k = KEYS[b[i]];
+      var v = text(ptr + i + 3, n);
+      i += 3 + n;
+      if (!k) out.events.push((ev = {}));
+      else if (k == '=') obj[name] = v;
+      else if (k[0] == '{') (obj = ev[k.slice(1)] = ev[k.slice(1)] || {}), (name = v);
+      else ev[k.replace('#', '')] = k[0] == '#' ? +v : v;
+    }
+    return out;
   }
 
   // crumbless.send(ptr, len, mode): copy the batch out before returning.
-  // Mode 2: the module decided T3 and asks for the stored id.
+  // Mode 1: the page is going away, send by beacon. Mode 2: the module
+  // decided T3 and asks for the stored id; batches a page kept while
+  // offline are sent now.
   function send(ptr, len, mode) {
-    var body = bytes(ptr, len);
-    if (mode == 2)
-      Promise.resolve().then(function () {
-        var id = '';
-        try {
-          id = localStorage.getItem(ID) || '';
-        } catch (e) {}
-        feed([[11, id]]);
+    var body = batch(ptr, len);
+    if (mode == 2) {
+      t3 = 1;
+      Promise.resolve().then(() => {
+        feed([[11, get(ID)]]);
+        (get(QUEUE) || '').split('\n').forEach((line) => {
+          if (line) deliver(JSON.parse(line), 0);
+        });
       });
-    else if (mode) beacon(body);
-    else if (window.CompressionStream) gzipThenPost(body);
-    else post(body);
+    } else if (mode && navigator.onLine) beacon(body);
+    else deliver(body, 0);
   }
 
-  function gzipThenPost(body) {
+  // The batch as JSON, with the time of this attempt as sent_at, so that
+  // the collector corrects its events' times by the right difference.
+  function fresh(body) {
+    body.sent_at = Date.now();
+    return JSON.stringify(body);
+  }
+
+  // deliver posts a batch, gzipped when the browser can, with fetch
+  // keepalive. A network error, 408, 429 or 5xx is retried after a jittered
+  // exponential backoff (1 s doubling to 60 s, less up to a half), or the
+  // Retry-After asked for if longer (up to 10 min), 7 attempts in all;
+  // offline, the batch waits for the browser to be online. Retries keep the
+  // event ids: the collector drops what it already has.
+  function deliver(body, tries) {
+    if (!navigator.onLine) return waiting.add(body);
     compressing.add(body);
-    new Response(new Blob([body]).stream().pipeThrough(new CompressionStream('gzip')))
-      .arrayBuffer()
-      .then(
-        function (gz) {
-          if (compressing.delete(body)) post(gz);
-        },
-        function () {
-          if (compressing.delete(body)) post(body);
+    (window.CompressionStream
+      ? new Response(new Blob([fresh(body)]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
+      : Promise.resolve(fresh(body))
+    )
+      .catch(() => fresh(body))
+      .then((payload) => {
+        if (compressing.delete(body))
+          return fetch(api, {
+            method: 'POST',
+            body: blob(payload),
+            keepalive: true,
+            credentials: 'omit',
+            mode: 'cors'
+          }).then((r) => {
+            if (r.status == 408 || r.status == 429 || r.status > 499) throw r.headers.get('Retry-After');
+          });
+      })
+      .catch((after) => {
+        if (tries < 6) {
+          waiting.add(body);
+          setTimeout(() => {
+            if (waiting.delete(body)) deliver(body, tries + 1);
+          }, Math.max(Math.min(after * 1000, 6e5) || 0, Math.min(6e4, 1000 << tries) * (1 - Math.random() / 2)));
         }
-      );
+      });
   }
 
   // text/plain: a simple request, no preflight.
@@ -109,42 +212,25 @@
     return new Blob([body], { type: 'text/plain' });
   }
 
-  // (fetch exists: the policy and the module were fetched with it.)
-  function post(body) {
-    fetch(api, {
-      method: 'POST',
-      body: blob(body),
-      keepalive: true,
-      credentials: 'omit',
-      mode: 'cors'
-    }).catch(function () {});
-  }
-
   function beacon(body) {
     try {
-      navigator.sendBeacon(api, blob(body));
+      navigator.sendBeacon(api, blob(fresh(body)));
     } catch (e) {}
   }
 
-  // The page is going away: whatever is still being compressed goes raw now.
-  function hide() {
-    compressing.forEach(beacon);
-    compressing.clear();
-    feed([[4]]);
-  }
-
-  // crumbless.store(ptr, len): keep the T3 id; len 0 removes it.
+  // crumbless.store(ptr, len): keep the T3 id; len 0 removes it, and the
+  // module no longer decides T3.
   function store(ptr, len) {
     try {
-      if (len) localStorage.setItem(ID, new TextDecoder().decode(bytes(ptr, len)));
-      else localStorage.removeItem(ID);
+      if (len) localStorage.setItem(ID, text(ptr, len));
+      else (t3 = 0), localStorage.removeItem(ID), localStorage.removeItem(QUEUE);
     } catch (e) {}
   }
 
   // pairs appends an object's keys and values to record as strings.
   function pairs(record, o) {
     if (o && typeof o == 'object')
-      Object.keys(o).forEach(function (key) {
+      Object.keys(o).forEach((key) => {
         var value = o[key];
         if (value != null) record.push(key, typeof value == 'object' ? JSON.stringify(value) : String(value));
       });
@@ -170,11 +256,134 @@
     }
   }
 
+  // The content id, group and origin of the closest element that has them.
+  function content(el) {
+    var d = (el && el.closest && el.closest('[data-crumbless-content]')) || {};
+    d = d.dataset || {};
+    return [d.crumblessContent, d.crumblessContentGroup, d.crumblessContentOrigin];
+  }
+
+  function list(name) {
+    return (data(name) || '').toLowerCase().replace(/\s/g, '');
+  }
+
+  // The page record (wasm/ABI.md). The path keeps the query parameters the
+  // site allows (data-query) and, for hash routers (data-hash), the hash. A
+  // single-page app's referrer is the previous view's URL. The campaign is
+  // the utm_* parameters and the first ad click id found.
+  function page(how) {
+    var r = how == 'spa' ? prev : doc.referrer;
+    try {
+      r = r && new URL(r);
+      r = r && r.origin + r.pathname;
+    } catch (e) {}
+    prev = loc.href;
+    var q = new URLSearchParams(loc.search);
+    var kept = new URLSearchParams();
+    q.forEach((value, name) => allowed.indexOf(name) >= 0 && kept.append(name, value));
+    kept = String(kept);
+    var click = CLICK_IDS.find((name) => q.has(name));
+    return [2, how, loc.hostname, doc.documentElement.getAttribute('data-crumbless-status') || (!how && nav.responseStatus),
+      innerWidth, loc.pathname + (kept && '?' + kept) + (data('hash') != null ? loc.hash : ''), r, doc.title,
+      navigator.language, Intl.DateTimeFormat().resolvedOptions().timeZone]
+      .concat(content(doc.body), ['source', 'medium', 'campaign', 'term', 'content'].map((k) => q.get('utm_' + k)), click, click && q.get(click));
+  }
+
+  function scrolled() {
+    var h = doc.documentElement.scrollHeight;
+    depth = Math.max(depth, h ? Math.min(100, Math.round(((scrollY + innerHeight) * 100) / h)) : 100);
+    return [17, depth];
+  }
+
+  function state() {
+    return [15, doc.visibilityState == 'visible' ? 1 : '', doc.hasFocus() ? 1 : ''];
+  }
+
+  // Core Web Vitals: CLS is the largest session window of layout shifts
+  // (gaps under 1 s, at most 5 s); INP the longest interaction.
+  function observe(type, fn) {
+    try {
+      new PerformanceObserver((l) => {
+        l.getEntries().forEach(fn);
+      }).observe({ type: type, buffered: true, durationThreshold: 40 });
+    } catch (e) {}
+  }
+  var win = 0;
+  var first, last;
+  observe('largest-contentful-paint', (e) => {
+    vitals.lcp = e.startTime;
+  });
+  observe('event', (e) => {
+    if (e.interactionId) vitals.inp = Math.max(vitals.inp || 0, e.duration);
+  });
+  observe('layout-shift', (e) => {
+    if (!e.hadRecentInput) {
+      if (e.startTime - last < 1000 && e.startTime - first < 5000) win += e.value;
+      else (win = e.value), (first = e.startTime);
+      last = e.startTime;
+      vitals.cls = Math.max(vitals.cls || 0, win * 1000);
+    }
+  });
+  function measured() {
+    var r = Math.round;
+    return [18, r(vitals.lcp), r(vitals.inp), r(vitals.cls), r((performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime), r(nav.responseStart)];
+  }
+
+  // A single-page app moved: after the router settles (and sets the title).
+  function moved() {
+    clearTimeout(spaTimer);
+    spaTimer = setTimeout(() => {
+      feed([measured(), scrolled(), page('spa')]);
+      depth = 0;
+    }, 50);
+  }
+
+  // The page is going away: the module sends what it holds by beacon, and
+  // so goes what is being compressed or waits for a retry. Offline, at T3,
+  // undelivered batches are kept in device storage for the next page.
+  function hide() {
+    feed([measured(), scrolled(), state(), [4]]);
+    if (navigator.onLine) {
+      compressing.forEach(beacon);
+      waiting.forEach(beacon);
+      compressing.clear();
+      waiting.clear();
+    }
+    try {
+      if (t3) localStorage.setItem(QUEUE, Array.from(waiting).concat(Array.from(compressing)).map(fresh).join('\n'));
+    } catch (e) {}
+  }
+
+  function active(e) {
+    var now = Date.now();
+    if (e.type == 'scroll') scrolled();
+    if (now - lastActive > 1000) (lastActive = now), feed([[16]]);
+  }
+
+  function click(ev) {
+    var t = ev.target;
+    if (!t.closest) return;
+    var a = t.closest('a[href]');
+    var d = t.closest('[data-crumbless-event]');
+    if (!a && !d) return;
+    a = a || {};
+    var record = [13, a.protocol, a.hostname, a.origin + a.pathname, a.hasAttribute && a.hasAttribute('download') ? 1 : '',
+      d && d.getAttribute('data-crumbless-event')].concat(content(t));
+    if (d)
+      [].forEach.call(d.attributes, (x) => {
+        if (!x.name.indexOf('data-crumbless-prop-')) record.push(x.name.slice(20), x.value);
+      });
+    feed([record]);
+  }
+
   // crumbless('event', name, props): props values become strings; objects and
   // arrays become JSON; null and undefined are left out.
+  // crumbless('experiment', name, variant).
   // crumbless('consent', {purpose: 'granted' | 'denied'} | 'withdraw').
   function call(args) {
     if (args[0] == 'consent') return feed([typeof args[1] == 'string' ? [10, args[1]] : pairs([10], args[1])]);
+    if (args[0] == 'experiment' && exps[args[1]] !== args[2])
+      return (exps[args[1]] = args[2]), feed([pairs([19, args[1], args[2]], exps)]);
     if (args[0] != 'event' || args[1] == null) return;
     var record = [3, String(args[1])];
     var props = args[2];
@@ -192,33 +401,25 @@
     else queued.push(arguments);
   };
 
+  var on = addEventListener;
   var imports = { crumbless: { send: send, store: store } };
-  var wasm = new URL('__CRUMBLESS_WASM__', script.src);
-  new Promise(function (resolve) {
-    resolve(WebAssembly.instantiateStreaming(fetch(wasm), imports));
-  })
-    .catch(function () {
-      // Served without Content-Type: application/wasm, or no streaming support.
-      return fetch(wasm)
-        .then(function (response) {
-          return response.arrayBuffer();
-        })
-        .then(function (bytes) {
-          return WebAssembly.instantiate(bytes, imports);
-        });
-    })
-    .then(function (result) {
-      if (result.instance.exports.crumbless_abi() != 2) return;
+  // The module's bytes, then compiled: works whatever Content-Type the
+  // server gives it (instantiateStreaming needs application/wasm).
+  fetch(new URL('__CRUMBLESS_WASM__', script.src))
+    .then((response) => response.arrayBuffer())
+    .then((bytes) => WebAssembly.instantiate(bytes, imports))
+    .then((result) => {
+      if (result.instance.exports.crumbless_abi() != 3) return;
       exports = result.instance.exports;
       feed([
-        [1, site, crypto.getRandomValues(new Uint8Array(32))],
-        [6, navigator.globalPrivacyControl ? '1' : '', navigator.doNotTrack == '1' ? '1' : ''],
-        [2, location.href, document.referrer, document.title, String(innerWidth),
-          navigator.language, Intl.DateTimeFormat().resolvedOptions().timeZone]
+        [1, site, crypto.getRandomValues(new Uint8Array(32)), 'downloads', list('downloads'), 'dev', data('dev') != null ? 1 : ''],
+        [6, navigator.globalPrivacyControl ? 1 : '', navigator.doNotTrack == '1' ? 1 : '', navigator.webdriver ? 1 : ''],
+        state(),
+        page('')
       ]);
       // Consent Mode defaults depend on the region, which /c tells: its
       // commands are held until the policy record, then follow it in one feed.
-      policy.then(function (text) {
+      policy.then((text) => {
         feed([[5, text]].concat(held));
         held = 0;
       });
@@ -231,17 +432,17 @@
         return push.apply(dl, arguments);
       };
       if (typeof __tcfapi == 'function')
-        __tcfapi('addEventListener', 2, function (d, ok) {
+        __tcfapi('addEventListener', 2, (d, ok) => {
           if (ok && d)
             feed([[7, d.gdprApplies == null ? '' : d.gdprApplies ? '1' : '0', d.eventStatus,
               bits((d.publisher || {}).consents), bits((d.publisher || {}).legitimateInterests),
               d.tcString]]);
         });
       if (typeof __gpp == 'function')
-        __gpp('addEventListener', function (e) {
+        __gpp('addEventListener', (e) => {
           var p = (e && e.pingData) || {};
           var u = {};
-          [].concat((p.parsedSections || {}).usnat || []).forEach(function (s) {
+          [].concat((p.parsedSections || {}).usnat || []).forEach((s) => {
             Object.assign(u, s);
           });
           feed([[8, p.signalStatus, u.SaleOptOut, u.SharingOptOut, u.TargetedAdvertisingOptOut,
@@ -249,10 +450,45 @@
         });
       queued.forEach(safeCall);
       queued = 0;
-      document.addEventListener('visibilitychange', function () {
-        if (document.visibilityState == 'hidden') hide();
+      // Single-page apps: history changes and hash routes.
+      ['pushState', 'replaceState'].forEach((name) => {
+        var original = history[name];
+        history[name] = function () {
+          var r = original.apply(this, arguments);
+          moved();
+          return r;
+        };
       });
-      addEventListener('pagehide', hide);
+      on('popstate', moved);
+      on('hashchange', moved);
+      on('pageshow', (e) => {
+        if (e.persisted) feed([state(), page('restore')]); // back from the back/forward cache
+      });
+      on('click', click, true);
+      on('auxclick', click, true);
+      on('submit', (e) => {
+        var f = e.target;
+        feed([[14, f.getAttribute('id') || f.getAttribute('name')].concat(content(f))]);
+      }, true);
+      ['focus', 'blur'].forEach((type) => {
+        on(type, () => {
+          feed([state()]);
+        });
+      });
+      on('online', () => {
+        waiting.forEach((body) => {
+          waiting.delete(body);
+          deliver(body, 0);
+        });
+      });
+      ['pointerdown', 'keydown', 'scroll', 'mousemove', 'touchstart'].forEach((type) => {
+        on(type, active, { passive: true, capture: true });
+      });
+      doc.addEventListener('visibilitychange', () => {
+        if (doc.visibilityState == 'hidden') hide();
+        else feed([state()]);
+      });
+      on('pagehide', hide);
     })
-    .catch(function () {});
+    .catch(() => {});
 })();

@@ -29,20 +29,25 @@ func AppendBatchStart(dst, site []byte, sentAt int64) []byte {
 // AppendBatchHead appends the head of b (everything but its Events), up to
 // the opening of the events array.
 func AppendBatchHead(dst []byte, b *Batch) []byte {
-	appendIntField(&dst, `{"v":`, Version)
-	dst = buf.String(dst, `,"site":`)
-	dst = AppendString(dst, b.Site)
-	appendIntField(&dst, `,"sent_at":`, b.SentAt)
-	appendField(&dst, `,"tier":`, b.Tier)
-	appendField(&dst, `,"flags":`, b.Flags)
-	appendField(&dst, `,"signals":`, b.Signals)
-	appendField(&dst, `,"policy":`, b.Policy)
-	appendField(&dst, `,"uid":`, b.UID)
+	dst = AppendInt(buf.String(dst, `{"v":`), Version)
+	appendIntField(&dst, "sent_at", b.SentAt) // first: a sender that retries rewrites it in place (SentAtPrefix)
+	dst = AppendString(appendKey(dst, "site"), b.Site)
+	appendField(&dst, "tier", b.Tier)
+	appendField(&dst, "flags", b.Flags)
+	appendField(&dst, "signals", b.Signals)
+	appendField(&dst, "policy", b.Policy)
+	appendField(&dst, "uid", b.UID)
 	if b.Automated {
 		dst = buf.String(dst, `,"automated":1`)
 	}
 	return buf.String(dst, `,"events":[`)
 }
+
+// SentAtPrefix is how every batch this package writes begins: sent_at's
+// value follows it, up to the next comma. A sender that sends a batch again
+// puts the time of the new attempt there, so that the collector corrects the
+// events' times with the right clock difference.
+const SentAtPrefix = `{"v":1,"sent_at":`
 
 // AppendBatchEnd closes what AppendBatchStart opened.
 func AppendBatchEnd(dst []byte) []byte { return buf.String(dst, "]}") }
@@ -52,41 +57,82 @@ func AppendEvent(dst []byte, e *Event) []byte {
 	dst = buf.String(dst, `{"id":`)
 	dst = AppendString(dst, e.ID)
 	dst = buf.String(buf.String(dst, `,"type":"`), e.Kind.String())
-	appendIntField(&dst, `","ts":`, e.TS)
-	appendField(&dst, `,"path":`, e.Path)
-	appendField(&dst, `,"referrer":`, e.Referrer)
-	appendField(&dst, `,"title":`, e.Title)
-	appendField(&dst, `,"viewport":`, e.Viewport)
-	appendField(&dst, `,"lang":`, e.Lang)
-	appendField(&dst, `,"tz":`, e.TZ)
-	appendField(&dst, `,"name":`, e.Name)
-	appendField(&dst, `,"method":`, e.Method)
-	appendField(&dst, `,"states":`, e.States)
-	appendField(&dst, `,"evidence":`, e.Evidence)
-	appendNumField(&dst, `,"status":`, e.Status)
-	appendField(&dst, `,"utm_source":`, e.UTMSource)
-	appendField(&dst, `,"utm_medium":`, e.UTMMedium)
-	appendField(&dst, `,"utm_campaign":`, e.UTMCampaign)
-	appendField(&dst, `,"utm_term":`, e.UTMTerm)
-	appendField(&dst, `,"utm_content":`, e.UTMContent)
-	appendField(&dst, `,"click":`, e.Click)
-	appendField(&dst, `,"click_id":`, e.ClickID)
-	appendField(&dst, `,"content_id":`, e.ContentID)
-	appendField(&dst, `,"content_group":`, e.ContentGroup)
-	appendField(&dst, `,"content_origin":`, e.ContentOrigin)
-	appendField(&dst, `,"url":`, e.URL)
-	appendField(&dst, `,"form":`, e.Form)
-	appendNumField(&dst, `,"duration":`, e.Duration)
-	appendNumField(&dst, `,"engaged":`, e.Engaged)
-	appendNumField(&dst, `,"scroll":`, e.Scroll)
-	appendNumField(&dst, `,"lcp":`, e.LCP)
-	appendNumField(&dst, `,"inp":`, e.INP)
-	appendNumField(&dst, `,"cls":`, e.CLS)
-	appendNumField(&dst, `,"fcp":`, e.FCP)
-	appendNumField(&dst, `,"ttfb":`, e.TTFB)
-	appendProps(&dst, `,"props":`, e.Props)
-	appendProps(&dst, `,"exp":`, e.Exp)
+	dst = AppendInt(buf.String(dst, `","ts":`), e.TS)
+	for i, v := range e.Texts() {
+		appendField(&dst, TextNames[i], *v)
+	}
+	for i, v := range e.Numbers() {
+		if *v != 0 {
+			appendIntField(&dst, NumberNames[i], *v)
+		}
+	}
+	appendProps(&dst, "props", e.Props)
+	appendProps(&dst, "exp", e.Exp)
 	return buf.Bytes(dst, '}')
+}
+
+// Indexes of TextNames, and of NumberNames: the order of Texts and
+// Numbers. The tracker keeps an event's fields in arrays in this order.
+const (
+	TextPath = iota
+	TextReferrer
+	TextTitle
+	TextViewport
+	TextLang
+	TextTZ
+	TextName
+	TextMethod
+	TextStates
+	TextEvidence
+	TextUTMSource
+	TextUTMMedium
+	TextUTMCampaign
+	TextUTMTerm
+	TextUTMContent
+	TextClick
+	TextClickID
+	TextContentID
+	TextContentGroup
+	TextContentOrigin
+	TextURL
+	TextForm
+	NumTexts
+)
+
+const (
+	NumberStatus = iota
+	NumberDuration
+	NumberEngaged
+	NumberScroll
+	NumberLCP
+	NumberINP
+	NumberCLS
+	NumberFCP
+	NumberTTFB
+	NumNumbers
+)
+
+// TextNames and NumberNames are the JSON keys of an event's text and
+// number fields, in the order of Texts and Numbers.
+var (
+	TextNames = [NumTexts]string{"path", "referrer", "title", "viewport", "lang", "tz", "name", "method", "states",
+		"evidence", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "click", "click_id",
+		"content_id", "content_group", "content_origin", "url", "form"}
+	NumberNames = [NumNumbers]string{"status", "duration", "engaged", "scroll", "lcp", "inp", "cls", "fcp", "ttfb"}
+)
+
+// Texts returns pointers to e's text fields, in the order of TextNames.
+func (e *Event) Texts() [len(TextNames)]*[]byte {
+	return [...]*[]byte{&e.Path, &e.Referrer, &e.Title, &e.Viewport, &e.Lang, &e.TZ,
+		&e.Name, &e.Method, &e.States, &e.Evidence, &e.UTMSource, &e.UTMMedium,
+		&e.UTMCampaign, &e.UTMTerm, &e.UTMContent, &e.Click, &e.ClickID,
+		&e.ContentID, &e.ContentGroup, &e.ContentOrigin, &e.URL, &e.Form}
+}
+
+// Numbers returns pointers to e's number fields, in the order of
+// NumberNames.
+func (e *Event) Numbers() [len(NumberNames)]*int64 {
+	return [...]*int64{&e.Status, &e.Duration, &e.Engaged, &e.Scroll, &e.LCP, &e.INP, &e.CLS, &e.FCP, &e.TTFB}
 }
 
 // AppendProps appends props as a JSON object of strings.
@@ -106,33 +152,32 @@ func AppendProps(dst []byte, props []Prop) []byte {
 // appendProps appends key and props as a JSON object, unless props is empty.
 func appendProps(dst *[]byte, key string, props []Prop) {
 	if len(props) > 0 {
-		*dst = AppendProps(buf.String(*dst, key), props)
+		*dst = AppendProps(appendKey(*dst, key), props)
 	}
 }
 
-// appendNumField appends key and v, unless v is 0.
-func appendNumField(dst *[]byte, key string, v int64) {
-	if v != 0 {
-		appendIntField(dst, key, v)
-	}
-}
-
+// appendIntField appends ,"key": and v.
 func appendIntField(dst *[]byte, key string, v int64) {
-	*dst = AppendInt(buf.String(*dst, key), v)
+	*dst = AppendInt(appendKey(*dst, key), v)
 }
 
+// appendField appends ,"key": and v as a string, unless v is empty.
 func appendField(dst *[]byte, key string, v []byte) {
 	if len(v) != 0 {
-		*dst = AppendString(buf.String(*dst, key), v)
+		*dst = AppendString(appendKey(*dst, key), v)
 	}
+}
+
+func appendKey(dst []byte, key string) []byte {
+	return buf.String(buf.String(buf.String(dst, `,"`), key), `":`)
 }
 
 const hexDigits = "0123456789abcdef"
 
-// AppendString appends s as a quoted JSON string. Invalid UTF-8 becomes
+// appendSafeString appends s as a quoted JSON string. Invalid UTF-8 becomes
 // U+FFFD; control characters, U+2028 and U+2029 are escaped, so the output
 // is safe on one NDJSON line and inside a <script>.
-func AppendString(dst, s []byte) []byte {
+func appendSafeString(dst, s []byte) []byte {
 	dst = buf.Bytes(dst, '"')
 	start := 0
 	var e [6]byte // the escape of s[i:i+size]

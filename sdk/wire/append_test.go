@@ -90,3 +90,10 @@ func TestBatchRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestBatchesBeginWithSentAtPrefix(t *testing.T) {
+	b := AppendBatchHead(nil, &Batch{Site: []byte("s"), SentAt: 42})
+	if !strings.HasPrefix(string(b), SentAtPrefix+"42,") || Version != 1 {
+		t.Errorf("batch head %s does not begin with %s", b, SentAtPrefix)
+	}
+}

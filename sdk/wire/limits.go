@@ -69,3 +69,16 @@ func Truncate(s []byte, n int) []byte {
 	}
 	return s[:n]
 }
+
+// TextLimits are the limits of an event's text fields, by their index
+// (TextNames). Method, States and Evidence are consent events' and checked
+// whole by the collector.
+var TextLimits = [NumTexts]uint16{
+	TextPath: MaxPathLen, TextReferrer: MaxReferrerLen, TextTitle: MaxTitleLen, TextViewport: MaxShortLen,
+	TextLang: MaxShortLen, TextTZ: MaxShortLen, TextName: MaxNameLen, TextMethod: MaxMethodLen,
+	TextStates: MaxStatesLen, TextEvidence: MaxEvidenceLen, TextUTMSource: MaxCampaignLen,
+	TextUTMMedium: MaxCampaignLen, TextUTMCampaign: MaxCampaignLen, TextUTMTerm: MaxCampaignLen,
+	TextUTMContent: MaxCampaignLen, TextClick: MaxShortLen, TextClickID: MaxClickIDLen,
+	TextContentID: MaxContentLen, TextContentGroup: MaxContentLen, TextContentOrigin: MaxContentLen,
+	TextURL: MaxURLLen, TextForm: MaxFormLen,
+}

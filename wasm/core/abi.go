@@ -3,22 +3,37 @@ package core
 // ABIVersion is the version of the contract in wasm/ABI.md that this package
 // and the module built from it implement. The module returns it from
 // crumbless_abi.
-const ABIVersion = 2
+const ABIVersion = 3
 
 // Record kinds (loader → module), as wasm/ABI.md numbers them.
 const (
-	RecordInit    = 1  // site, seed
-	RecordPage    = 2  // href, referrer, title, viewport width, language, time zone
+	RecordInit    = 1  // site, seed, then setting name, value pairs
+	RecordPage    = 2  // href, referrer, title, viewport width, language, time zone, how, status, content id, group, origin
 	RecordEvent   = 3  // name, then key, value pairs
 	RecordHide    = 4  // no fields: flush everything now with SendBeacon
 	RecordPolicy  = 5  // the body of GET /c: policy line, region line
-	RecordNav     = 6  // navigator.globalPrivacyControl, navigator.doNotTrack ("1" or "")
+	RecordNav     = 6  // navigator.globalPrivacyControl, navigator.doNotTrack, navigator.webdriver ("1" or "")
 	RecordTCF     = 7  // gdprApplies, eventStatus, publisher consents, publisher LI, tcString
 	RecordGPP     = 8  // signalStatus, usnat SaleOptOut, SharingOptOut, TargetedAdvertisingOptOut, Gpc, gppString
 	RecordGCM     = 9  // command (default or update), then key, value pairs
 	RecordConsent = 10 // crumbless('consent', ...): "withdraw", or purpose, state pairs
 	RecordUID     = 11 // the stored T3 id, "" when none; only after SendLoadID
 	RecordSignals = 12 // flags, invalid, then each source's states and time: replaces every signal held (tests, replays)
+
+	RecordClick      = 13 // link href, download attribute ("1"), event name, content id, group, origin, then prop key, value pairs
+	RecordForm       = 14 // form id or name, content id, group, origin
+	RecordState      = 15 // visible, focused: each "1" or ""
+	RecordActive     = 16 // no fields: the visitor used the page (input, scroll, pointer)
+	RecordScroll     = 17 // the deepest scroll of the page so far, percent
+	RecordVitals     = 18 // LCP, INP, CLS (thousandths), FCP, TTFB: decimal, "" when unknown
+	RecordExperiment = 19 // experiment name, variant
+)
+
+// How a page record came about (its seventh field).
+const (
+	HowLoad    = ""        // the document loaded
+	HowSPA     = "spa"     // history.pushState, replaceState, popstate or hashchange
+	HowRestore = "restore" // the page came back from the back/forward cache
 )
 
 // Send modes (module → loader), the third argument of crumbless.send.
@@ -31,6 +46,9 @@ const (
 	// stored id, which the loader reads and feeds back in a RecordUID.
 	SendLoadID = 2
 )
+
+// IdleMillis without a RecordActive, the visitor counts as idle.
+const IdleMillis = 30_000
 
 // Delivery rules of wasm/ABI.md.
 const (

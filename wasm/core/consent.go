@@ -202,6 +202,7 @@ func (t *Tracker) decideNow(now int64) {
 	c.dec = d
 	c.head, c.scratch = c.scratch, c.head
 	t.adopt(now)
+	t.releaseView(now, false) // the page's pageview comes before what follows the decision
 }
 
 // adopt makes c.dec the decision of the queue: drops it at T0, asks for the
@@ -280,28 +281,30 @@ func parseUint(b []byte) (uint64, bool) { return consent.ParseDec(b, 1<<63-1) }
 // the raw evidence (a TC or GPP string).
 func (t *Tracker) consentEvent(src consent.Source, now int64) {
 	c := &t.consent
-	e := t.newEvent(now)
-	e.Kind = wire.KindConsent
-	e.Method = t.method[:copy(t.method[:], src.String())]
+	e := t.pageEvent(now, wire.KindConsent)
+	e.text[wire.TextMethod] = t.method[:copy(t.method[:], src.String())]
 	c.scratch = appendChoice(c.scratch[:0], &c.signals.Choices[src])
-	setCut(&e.States, c.scratch, wire.MaxStatesLen)
-	e.Evidence = c.evidence[src]
-	e.Path = t.path[:t.pathLen]
+	setCut(&e.text[wire.TextStates], c.scratch, wire.MaxStatesLen)
+	e.text[wire.TextEvidence] = c.evidence[src]
 	t.enqueue(e, now)
 }
 
-// appendHead appends the head of a batch of the current decision.
-func (t *Tracker) appendHead(dst []byte, now int64) []byte {
+// appendHead appends the head of a batch of the current decision: the
+// site, and its consent fields (wire.Batch) when it decided.
+func (t *Tracker) appendHead(dst []byte) []byte {
 	c := &t.consent
-	b := wire.Batch{Site: t.site[:t.siteLen], SentAt: positive(now)}
+	dst = appendText(dst, keySite, t.site[:t.siteLen])
 	if c.mode == withPolicy && c.decided {
-		b.Tier = c.tier[:copy(c.tier[:], c.dec.Tier.String())]
-		b.Flags = c.flags[:c.flagsN]
-		b.Signals = c.head
-		b.Policy = c.hash[:c.hashLen]
+		var uid []byte
 		if c.dec.Tier == consent.T3 && c.uidState == uidLoaded {
-			b.UID = c.uid[:uidHexLen]
+			uid = c.uid[:uidHexLen]
+		}
+		for i, v := range [...][]byte{c.tier[:copy(c.tier[:], c.dec.Tier.String())], c.flags[:c.flagsN], c.head, c.hash[:c.hashLen], uid} {
+			dst = appendText(dst, keyTier+i, v)
 		}
 	}
-	return wire.AppendBatchHead(dst, &b)
+	if t.automated {
+		dst = appendNumber(dst, keyAutomated, 1)
+	}
+	return dst
 }

@@ -92,8 +92,8 @@ func TestAnswerEndsTheWait(t *testing.T) {
 
 func TestT0SendsNothing(t *testing.T) {
 	h := withPolicyHarness(t, sitePolicy(consent.BasisConsent), fr)
-	h.feed(t0+10, page("https://example.com/"), event("e"))
-	h.feed(t0+600, event("after"))
+	h.feed(t0+10, page("https://example.com/"), custom("e"))
+	h.feed(t0+600, custom("after"))
 	h.feed(t0+10_000, hide)
 	if len(h.sent) != 0 || h.loads != 0 || len(h.stores) != 0 {
 		t.Errorf("consent basis, no choice: %d batches, %d loads, stores %q", len(h.sent), h.loads, h.stores)
@@ -103,16 +103,16 @@ func TestT0SendsNothing(t *testing.T) {
 func TestUpgradeLeavesEarlierEventsUnlinked(t *testing.T) {
 	h := withPolicyHarness(t, sitePolicy(consent.BasisExempt), fr)
 	h.feed(t0+10, page("https://example.com/a"))
-	h.feed(t0+600, event("before"))
+	h.feed(t0+600, custom("before"))
 	h.feed(t0+700, grant)
 	if len(h.sent) != 1 || h.sent[0].batch.tier != "T2" || len(h.sent[0].batch.events) != 2 {
 		t.Fatalf("the upgrade did not send the earlier events first: %+v", h.sent)
 	}
-	h.feed(t0+710, event("held"))
+	h.feed(t0+710, custom("held"))
 	if h.loads != 1 || len(h.sent) != 1 {
 		t.Fatalf("after T3: %d loads, %d batches", h.loads, len(h.sent))
 	}
-	h.feed(t0+720, rec(RecordUID, ""), event("after"), hide)
+	h.feed(t0+720, rec(RecordUID, ""), custom("after"), hide)
 	if len(h.stores) != 1 || !strings.HasPrefix(h.stores[0], testUID+".") {
 		t.Fatalf("stores %q: want one new id", h.stores)
 	}
@@ -138,12 +138,12 @@ func TestUpgradeLeavesEarlierEventsUnlinked(t *testing.T) {
 func TestStoredIDIsReusedUntilItExpires(t *testing.T) {
 	stored := "00112233445566778899aabbccddeeff." + strconv.FormatInt(t0+dayMillis, 10)
 	h := withPolicyHarness(t, sitePolicy(consent.BasisExempt), fr)
-	h.feed(t0+10, grant, rec(RecordUID, stored), event("e"), hide)
+	h.feed(t0+10, grant, rec(RecordUID, stored), custom("e"), hide)
 	if len(h.stores) != 0 || h.sent[0].batch.uid != "00112233445566778899aabbccddeeff" {
 		t.Errorf("a valid stored id: stores %q, uid %q", h.stores, h.sent[0].batch.uid)
 	}
 	h = withPolicyHarness(t, sitePolicy(consent.BasisExempt), fr)
-	h.feed(t0+2*dayMillis, grant, rec(RecordUID, stored), event("e"), hide)
+	h.feed(t0+2*dayMillis, grant, rec(RecordUID, stored), custom("e"), hide)
 	if len(h.stores) != 1 || h.sent[0].batch.uid != testUID {
 		t.Errorf("an expired stored id: stores %q, uid %q", h.stores, h.sent[0].batch.uid)
 	}
@@ -156,12 +156,12 @@ func TestStoredIDIsReusedUntilItExpires(t *testing.T) {
 
 func TestWithdrawalRemovesTheID(t *testing.T) {
 	h := withPolicyHarness(t, sitePolicy(consent.BasisExempt), fr)
-	h.feed(t0+10, grant, rec(RecordUID, ""), event("linked"))
+	h.feed(t0+10, grant, rec(RecordUID, ""), custom("linked"))
 	h.feed(t0+20, rec(RecordConsent, "withdraw"))
 	if len(h.stores) != 2 || h.stores[1] != "" {
 		t.Fatalf("stores %q: want the new id, then its removal", h.stores)
 	}
-	h.feed(t0+30, event("unlinked"), hide)
+	h.feed(t0+30, custom("unlinked"), hide)
 	last := h.sent[len(h.sent)-1].batch
 	if h.sent[0].batch.tier != "T3" || (len(h.sent) > 1 && (last.tier == "T3" || last.uid != "")) {
 		t.Errorf("after withdrawal: %+v", h.sent)
@@ -199,7 +199,7 @@ func TestSteadyStateWithPolicyDoesNotAllocate(t *testing.T) {
 	var tr Tracker
 	tr.Send = func([]byte, int) {}
 	tr.Feed(append(rec(RecordInit, testSite, testSeed), rec(RecordPolicy, policyBody(sitePolicy(consent.BasisExempt), fr))...), t0)
-	feed := append(page("https://example.com/a/b?c"), event("signup", "plan", "pro")...)
+	feed := append(page("https://example.com/a/b?c"), custom("signup", "plan", "pro")...)
 	now := t0 + 1000
 	tr.Feed(feed, now)
 	allocs := testing.AllocsPerRun(1000, func() {
@@ -275,7 +275,7 @@ func TestSteadyStateAtT3DoesNotAllocate(t *testing.T) {
 	tr.Store = func([]byte) {}
 	tr.Feed(append(rec(RecordInit, testSite, testSeed+testSeedT3), rec(RecordPolicy, policyBody(sitePolicy(consent.BasisExempt), fr))...), t0)
 	tr.Feed(append(append([]byte(nil), grant...), rec(RecordUID, "")...), t0+1)
-	feed := append(page("https://example.com/a/b?c"), event("signup", "plan", "pro")...)
+	feed := append(page("https://example.com/a/b?c"), custom("signup", "plan", "pro")...)
 	now := t0 + 1000
 	tr.Feed(feed, now)
 	if tr.consent.dec.Tier != consent.T3 || tr.consent.uidState != uidLoaded {

@@ -46,3 +46,12 @@ func (g *gcmState) apply(cmd []byte, f *fields) bool {
 // the line as received saves the module AppendPolicy; a collector that sent
 // another spelling of the same policy would see another hash and decide alone.
 func appendPolicyHash(dst, line []byte) []byte { return consent.AppendPolicyHash(dst, line) }
+
+// equal reports whether b holds s.
+func equal(b []byte, s string) bool { return consent.Equal(b, s) }
+
+// marketing reports whether the decision made allows the marketing flag.
+func (t *Tracker) marketing() bool {
+	c := &t.consent
+	return c.mode == withPolicy && c.decided && c.dec.Marketing
+}

@@ -19,9 +19,12 @@ const maxEncodedEvent = 6*(wire.MaxIDLen+2*wire.MaxPathLen+wire.MaxTitleLen+4*wi
 func FuzzFeed(f *testing.F) {
 	f.Add([]byte{})
 	f.Add(page("https://example.com/a?b#c"))
-	f.Add(append(event("signup", "plan", "pro"), hide...))
+	f.Add(append(custom("signup", "plan", "pro"), hide...))
 	f.Add(rec(RecordInit, "other", testSeed))
 	f.Add([]byte{RecordPage, 6, 0xff, 0xff, 1})
+	f.Add(rec(RecordClick, "https:", "other.example", "https://other.example/f.pdf", "", "cta", "id", "g", "ai", "k", "v"))
+	f.Add(rec(RecordExperiment, "hero", "b", "hero", "b", "nav", "a"))
+	f.Add(rec(RecordVitals, "1200", "80", "50", "700", "120"))
 	f.Add(rec(RecordEvent, "\xed\xa0\x80", "\u2028<", "\x00\"\\"))
 	f.Add(rec(RecordConsent, "measurement", "granted", "analytics", "granted"))
 	f.Add(append(rec(RecordConsent, "analytics", "granted"), rec(RecordUID, "")...))

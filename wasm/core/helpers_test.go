@@ -1,6 +1,7 @@
 package core
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -33,6 +34,8 @@ type parsedBatch struct {
 	sentAt                            int64
 	tier, flags, signals, policy, uid string
 	events                            []parsedEvent
+	leaves                            []parsedEvent // leave summaries
+	automated                         bool
 }
 
 type parsedEvent struct {
@@ -40,6 +43,13 @@ type parsedEvent struct {
 	method, states, evidence                                  string
 	ts                                                        int64
 	props                                                     [][2]string
+
+	num, engaged, scroll, status int64 // num: a leave's duration
+	url, form, click, clickID    string
+	content                      [3]string
+	utm                          [5]string
+	vitals                       [5]int64
+	exp                          [][2]string
 }
 
 type harness struct {
@@ -48,6 +58,7 @@ type harness struct {
 	sent   []sent
 	loads  int      // SendLoadID calls
 	stores []string // Store calls; "" is a removal
+	now    int64    // the time of the feed running: the loader's sent_at
 }
 
 // newHarness returns a tracker that has had its init record, whose batches
@@ -77,7 +88,10 @@ func (h *harness) send(batch []byte, mode int) {
 		h.loads++
 		return
 	}
-	body := append([]byte(nil), batch...)
+	body, err := BatchJSON(batch, h.now) // what the loader sends
+	if err != nil {
+		h.t.Fatalf("sent a malformed batch: %v\n%q", err, batch)
+	}
 	var p wire.Parser
 	b, err := p.Parse(body)
 	if err != nil {
@@ -88,7 +102,7 @@ func (h *harness) send(batch []byte, mode int) {
 
 func copyBatch(b *wire.Batch) parsedBatch {
 	pb := parsedBatch{site: string(b.Site), sentAt: b.SentAt, tier: string(b.Tier), flags: string(b.Flags),
-		signals: string(b.Signals), policy: string(b.Policy), uid: string(b.UID)}
+		signals: string(b.Signals), policy: string(b.Policy), uid: string(b.UID), automated: b.Automated}
 	for _, e := range b.Events {
 		pe := parsedEvent{
 			id: string(e.ID), kind: e.Kind.String(), ts: e.TS, path: string(e.Path),
@@ -98,6 +112,20 @@ func copyBatch(b *wire.Batch) parsedBatch {
 		}
 		for _, p := range e.Props {
 			pe.props = append(pe.props, [2]string{string(p.Key), string(p.Value)})
+		}
+		pe.num = *e.Numbers()[wire.NumberDuration] // leave: duration, engaged, scroll
+		pe.engaged, pe.scroll = e.Engaged, e.Scroll
+		pe.url, pe.form, pe.status = string(e.URL), string(e.Form), e.Status
+		pe.content = [3]string{string(e.ContentID), string(e.ContentGroup), string(e.ContentOrigin)}
+		pe.utm = [5]string{string(e.UTMSource), string(e.UTMMedium), string(e.UTMCampaign), string(e.UTMTerm), string(e.UTMContent)}
+		pe.click, pe.clickID = string(e.Click), string(e.ClickID)
+		pe.vitals = [5]int64{e.LCP, e.INP, e.CLS, e.FCP, e.TTFB}
+		for _, p := range e.Exp {
+			pe.exp = append(pe.exp, [2]string{string(p.Key), string(p.Value)})
+		}
+		if pe.kind == "leave" { // every hide adds one: tests of leave summaries look at leaves
+			pb.leaves = append(pb.leaves, pe)
+			continue
 		}
 		pb.events = append(pb.events, pe)
 	}
@@ -111,10 +139,12 @@ func (h *harness) feed(now int64, recs ...[]byte) int32 {
 	for _, r := range recs {
 		b = append(b, r...)
 	}
+	h.now = now
 	return h.tr.Feed(b, now)
 }
 
-// events returns every event sent so far, in order.
+// events returns every event sent so far, in order, but the leave
+// summaries every hide adds (leaves has them).
 func (h *harness) events() []parsedEvent {
 	var all []parsedEvent
 	for _, s := range h.sent {
@@ -123,13 +153,36 @@ func (h *harness) events() []parsedEvent {
 	return all
 }
 
-func rec(kind byte, fields ...string) []byte { return AppendRecord(nil, kind, fields...) }
-
-func page(href string) []byte {
-	return rec(RecordPage, href, "", "Title", "1280", "en", "UTC")
+// leaves returns every leave summary sent so far, in order.
+func (h *harness) leaves() []parsedEvent {
+	var all []parsedEvent
+	for _, s := range h.sent {
+		all = append(all, s.batch.leaves...)
+	}
+	return all
 }
 
-func event(name string, kv ...string) []byte {
+func rec(kind byte, fields ...string) []byte { return AppendRecord(nil, kind, fields...) }
+
+// page is the page record the loader makes for href, as loaded, with the
+// title "Title", a 1280 px viewport, language en and time zone UTC, and
+// no query parameter kept in the path.
+func page(href string) []byte { return pageHow(HowLoad, href, "") }
+
+// pageHow is the page record of href come as how, with referrer.
+func pageHow(how, href, referrer string) []byte {
+	u, err := url.Parse(href)
+	if err != nil {
+		panic(err)
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	return rec(RecordPage, how, u.Hostname(), "", "1280", path, referrer, "Title", "en", "UTC")
+}
+
+func custom(name string, kv ...string) []byte {
 	return rec(RecordEvent, append([]string{name}, kv...)...)
 }
 

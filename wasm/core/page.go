@@ -2,55 +2,6 @@ package core
 
 import "github.com/crumbless/crumbless/sdk/wire"
 
-// pathOf returns the path of a URL: what follows the scheme and authority,
-// up to the query or fragment ("https://a.example/b/c?d#e" → "/b/c"). A URL
-// with an empty path, or one that has no authority ("about:blank"), has the
-// path "/". Percent-encoding is kept as it is.
-func pathOf(href []byte) []byte {
-	href = withoutQuery(href)
-	if len(href) > 0 && href[0] == '/' && (len(href) == 1 || href[1] != '/') {
-		return href
-	}
-	if i := indexAuthority(href); i >= 0 {
-		for j := i; j < len(href); j++ {
-			if href[j] == '/' {
-				return href[j:]
-			}
-		}
-	}
-	return rootPath
-}
-
-var rootPath = []byte{'/'}
-
-// indexAuthority returns the index just after the "//" that starts a URL's
-// authority ("https://" or a scheme-relative "//"), or -1.
-func indexAuthority(u []byte) int {
-	for i := 0; i+1 < len(u); i++ {
-		c := u[i]
-		if c == '/' {
-			if u[i+1] == '/' && (i == 0 || u[i-1] == ':') {
-				return i + 2
-			}
-			return -1
-		}
-		if c == '?' || c == '#' {
-			return -1
-		}
-	}
-	return -1
-}
-
-// withoutQuery cuts u at its query or fragment.
-func withoutQuery(u []byte) []byte {
-	for i, c := range u {
-		if c == '?' || c == '#' {
-			return u[:i]
-		}
-	}
-	return u
-}
-
 // Viewport classes by width in CSS pixels: xs below 576, sm below 768, md
 // below 1024, lg below 1440, xl from 1440 (Bootstrap's breakpoints, merged at
 // the top).
@@ -77,24 +28,6 @@ func viewportClass(width []byte) []byte {
 		i++
 	}
 	return viewportNames[2*i : 2*i+2 : 2*i+2]
-}
-
-// pageview fills e from a page record: href, referrer, title, viewport
-// width, language, time zone. Missing trailing fields are empty. It reports
-// false, and e is not to be used, when the href is empty.
-func pageview(e *wire.Event, f *fields) bool {
-	href := f.next()
-	if len(href) == 0 {
-		return false
-	}
-	e.Kind = wire.KindPageview
-	setCut(&e.Path, pathOf(href), wire.MaxPathLen)
-	setCut(&e.Referrer, withoutQuery(f.next()), wire.MaxReferrerLen)
-	f.take(&e.Title, wire.MaxTitleLen)
-	e.Viewport = viewportClass(f.next())
-	f.take(&e.Lang, wire.MaxShortLen)
-	f.take(&e.TZ, wire.MaxShortLen)
-	return true
 }
 
 // take sets *dst to the next field cut to n bytes, and setCut to v cut so

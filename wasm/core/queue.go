@@ -8,7 +8,7 @@ import (
 // The queue and the batch are fixed arrays. Events are at most
 // MaxQueueBytes together unless one is larger by itself; queueBytes bounds
 // that one (it is MaxBodyBytes, the most the collector accepts in one
-// request): a larger event does not fit and is dropped.
+// request), and no event within sdk/wire's limits comes near it.
 const (
 	queueBytes = wire.MaxBodyBytes
 	batchBytes = queueBytes + 2048 // and the head: site, signals, policy hash, uid
@@ -21,38 +21,25 @@ const (
 // While the tracker holds events (waiting for consent or for the stored
 // id) nothing is sent and events beyond the queue's limits are dropped; at
 // T0 every event is dropped.
-func (t *Tracker) enqueue(e *wire.Event, now int64) {
-	if t.dropping() || (t.holding() && (t.queued >= MaxQueueEvents || len(t.queue) >= MaxQueueBytes)) {
+func (t *Tracker) enqueue(e *event, now int64) {
+	if t.ignored || t.dropping() || (t.holding() && (t.queued >= MaxQueueEvents || len(t.queue) >= MaxQueueBytes)) {
 		return
 	}
-	e.ID = t.ids.next()
+	e.id = t.ids.next()
 	mark := len(t.queue)
-	if t.queued > 0 {
-		t.queue = buf.Bytes(t.queue, ',')
-	}
-	start := len(t.queue)
 	buf.Overflow = false
-	t.queue = wire.AppendEvent(t.queue, e)
-	if buf.Overflow { // too large for what is left of the queue
+	t.queue = appendEvent(t.queue, e)
+	if buf.Overflow { // larger than a request may be: no event within sdk/wire's limits is
 		t.queue = t.queue[:mark]
-		if t.queued == 0 || t.holding() {
-			return // too large by itself, or no room while held: dropped
-		}
-		t.flush(now, SendNormal)
-		t.queue = wire.AppendEvent(t.queue, e)
-		start = 0
-		if buf.Overflow {
-			t.queue = t.queue[:0]
-			return
-		}
+		return
 	}
 	if t.queued > 0 && len(t.queue) > MaxQueueBytes && !t.holding() {
 		t.send(t.queue[:mark], now, SendNormal)
-		t.queue = t.queue[:copy(t.queue, t.queue[start:])]
+		t.queue = t.queue[:copy(t.queue, t.queue[mark:])]
 		t.queued = 0
 	}
 	if t.queued == 0 {
-		t.first = now
+		t.first = e.ts // a pageview held for the decision counts from when it was captured
 	}
 	t.queued++
 	if t.queued >= MaxQueueEvents || len(t.queue) >= MaxQueueBytes {
@@ -70,10 +57,9 @@ func (t *Tracker) flush(now int64, mode int) {
 	t.queued = 0
 }
 
-// send wraps comma-separated encoded events in a batch and hands it over.
+// send puts the batch head before events and hands the batch over.
 func (t *Tracker) send(events []byte, now int64, mode int) {
-	b := buf.Bytes(t.appendHead(t.batch[:0], now), events...)
-	t.batch = wire.AppendBatchEnd(b)
+	t.batch = buf.Bytes(t.appendHead(t.batch[:0]), events...)
 	if t.Send != nil {
 		t.Send(t.batch, mode)
 	}
@@ -83,22 +69,32 @@ func (t *Tracker) send(events []byte, now int64, mode int) {
 // long until it must be called again, or -1.
 func (t *Tracker) tick(now int64) int32 {
 	t.endWaits(now, false)
+	t.releaseView(now, false)
+	due := int64(0)
 	if t.holding() {
-		if d := t.deadline(); d > 0 && t.queued > 0 {
-			return int32(max(d-now, 1))
+		if d := t.deadline(); d > 0 && (t.queued > 0 || t.pending) {
+			due = sooner(due, d)
 		}
+	} else if t.queued > 0 {
+		if now < t.first { // the clock went back: count the wait from now
+			t.first = now
+		}
+		if t.first+FlushDelayMillis <= now {
+			t.flush(now, SendNormal)
+		} else {
+			due = sooner(due, t.first+FlushDelayMillis)
+		}
+	}
+	if due == 0 {
 		return -1
 	}
-	if t.queued == 0 {
-		return -1
+	return int32(min(max(due-now, 1), 1<<30))
+}
+
+// sooner returns the earlier of two times, where 0 is none.
+func sooner(a, b int64) int64 {
+	if a == 0 || (b != 0 && b < a) {
+		return b
 	}
-	if now < t.first { // the clock went back: count the wait from now
-		t.first = now
-	}
-	wait := t.first + FlushDelayMillis - now
-	if wait <= 0 {
-		t.flush(now, SendNormal)
-		return -1
-	}
-	return int32(wait)
+	return a
 }

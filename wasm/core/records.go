@@ -52,6 +52,13 @@ func (f *fields) next() []byte {
 	return v
 }
 
+// read sets dst's elements to the next fields (nil when none is left).
+func (f *fields) read(dst [][]byte) {
+	for i := range dst {
+		dst[i] = f.next()
+	}
+}
+
 // left is how many fields next has still to return.
 func (f *fields) left() int { return f.n }
 

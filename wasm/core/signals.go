@@ -14,6 +14,7 @@ func (t *Tracker) navRecord(f *fields, now int64) {
 	s := &t.consent.signals
 	s.GPC = isOne(f.next())
 	s.DNT = isOne(f.next())
+	t.automated = isOne(f.next())
 	t.consentChanged(consent.SourceNone, false, now)
 }
 

@@ -1,8 +1,6 @@
 package core
 
 import (
-	"unicode/utf8"
-
 	"github.com/crumbless/crumbless/consent"
 
 	"github.com/crumbless/crumbless/sdk/wire"
@@ -19,27 +17,35 @@ type Tracker struct {
 	// when id is empty. The id is reused after Store returns.
 	Store func(id []byte)
 
-	inited  bool
-	site    [wire.MaxSiteLen]byte
-	siteLen int
-	ids     eventIDs
-	path    [wire.MaxPathLen]byte // the current page's, for custom events
-	pathLen int
+	inited    bool
+	ignored   bool // a local page without the dev setting: nothing is sent
+	automated bool // navigator.webdriver
+	site      [wire.MaxSiteLen]byte
+	siteLen   int
+	ids       eventIDs
+	set       settings
 
-	queue  []byte // queued encoded events, separated by commas
+	view       view
+	viewed     bool // a page record made a view
+	pending    bool // the current view's pageview waits for the tracker to stop holding
+	vitalsSent bool
+	engagement engagement
+	exps       experiments
+
+	queue  []byte // queued events in the batch form (out.go)
 	queued int    // how many events queue holds
 	first  int64  // when the first queued event was queued
 	batch  []byte // the batch being sent
 
-	// What queue and batch point into: the module has no heap (doc.go).
-	queueMem [queueBytes]byte
-	batchMem [batchBytes]byte
-
 	consent consentState
 	method  [8]byte // a consent event's method: a consent.Source's name
 
-	event wire.Event
+	event event
 	props [wire.MaxProps]wire.Prop
+
+	// What the slices above point into: the module has no heap (doc.go).
+	queueMem [queueBytes]byte
+	batchMem [batchBytes]byte
 }
 
 // Feed reads the records of one feed (empty for a timer tick) at time now,
@@ -75,10 +81,10 @@ func (t *Tracker) record(kind byte, f *fields, now int64) {
 	case RecordPage:
 		t.page(f, now)
 	case RecordEvent:
-		t.custom(f, now)
+		e := t.pageEvent(now, wire.KindCustom)
+		t.customFields(e, f.next(), f, now)
 	case RecordHide:
-		t.endWaits(now, true)
-		t.flush(now, SendBeacon)
+		t.hide(now)
 	case RecordPolicy:
 		t.policyRecord(f, now)
 	case RecordNav:
@@ -94,19 +100,43 @@ func (t *Tracker) record(kind byte, f *fields, now int64) {
 	case RecordUID:
 		t.uidRecord(f, now)
 	case RecordSignals:
-		t.signalsRecord(f, now)
+		if replay {
+			t.signalsRecord(f, now)
+		}
+	case RecordClick:
+		t.click(f, now)
+	case RecordForm:
+		t.form(f, now)
+	case RecordState:
+		t.state(f, now)
+	case RecordActive:
+		t.active(now)
+	case RecordScroll:
+		t.scroll(f)
+	case RecordVitals:
+		t.vitals(f, now)
+	case RecordExperiment:
+		t.experiment(f, now)
 	}
 }
 
-// init takes the site and the random seed: bytes 0 to 11 prefix the event
-// ids, bytes 16 to 31 make a new T3 id when one is needed. Only the first
-// valid init counts; the site must be valid UTF-8, so that it decodes to no
-// more bytes than it was (the collector refuses a batch whose site is too
-// long).
+// hide: the page is hidden or going away. The view's leave summary is
+// queued, every wait ends, and everything goes now by beacon.
+func (t *Tracker) hide(now int64) {
+	t.endWaits(now, true)
+	t.releaseView(now, false)
+	t.leave(now)
+	t.flush(now, SendBeacon)
+}
+
+// init takes the site, the random seed and the settings: seed bytes 0 to
+// 11 prefix the event ids, 16 to 31 make a
+// new T3 id when one is needed. Only the first valid init counts; the site
+// must be printable ASCII, as site ids are.
 func (t *Tracker) init(f *fields, now int64) {
 	site, seed := f.next(), f.next()
 	site = wire.Truncate(site, wire.MaxSiteLen)
-	if t.inited || len(site) == 0 || !validUTF8(site) || len(seed) < seedBytes {
+	if t.inited || len(site) == 0 || !printable(site) || len(seed) < seedBytes {
 		return
 	}
 	t.siteLen = copy(t.site[:], site)
@@ -114,51 +144,13 @@ func (t *Tracker) init(f *fields, now int64) {
 	c := &t.consent
 	c.head, c.scratch = c.sigMem[0][:0], c.sigMem[1][:0]
 	t.ids.init(seed)
+	t.set.read(f)
 	t.inited = true
-	t.consent.initAt = now
+	c.initAt = now
 	if len(seed) >= 32 {
-		putHex(t.consent.fresh[:], seed[16:32])
-		t.consent.uidOK = true
+		putHex(c.fresh[:], seed[16:32])
+		c.uidOK = true
 	}
-}
-
-// page queues a pageview and remembers its path for the custom events that
-// follow.
-func (t *Tracker) page(f *fields, now int64) {
-	e := t.newEvent(now)
-	if !pageview(e, f) {
-		return
-	}
-	t.pathLen = copy(t.path[:], e.Path)
-	t.enqueue(e, now)
-}
-
-// custom queues a custom event: a name, then at most wire.MaxProps key,
-// value pairs (more are dropped, as is a key without a value). An event
-// whose name is empty is ignored: the collector would refuse its batch.
-func (t *Tracker) custom(f *fields, now int64) {
-	e := t.newEvent(now)
-	e.Kind = wire.KindCustom
-	f.take(&e.Name, wire.MaxNameLen)
-	if len(e.Name) == 0 {
-		return
-	}
-	e.Path = t.path[:t.pathLen]
-	n := 0
-	for f.left() >= 2 && n < len(t.props) {
-		p := &t.props[n]
-		f.take(&p.Key, wire.MaxPropKeyLen)
-		f.take(&p.Value, wire.MaxPropValueLen)
-		n++
-	}
-	e.Props = t.props[:n]
-	t.enqueue(e, now)
-}
-
-// newEvent resets the scratch event for a new event at time now.
-func (t *Tracker) newEvent(now int64) *wire.Event {
-	t.event = wire.Event{TS: positive(now)}
-	return &t.event
 }
 
 // positive keeps a time the collector accepts (it refuses ts <= 0).
@@ -169,17 +161,13 @@ func positive(ms int64) int64 {
 	return ms
 }
 
-// validUTF8 is utf8.Valid, written with utf8.DecodeRune, which the module
-// has anyway (sdk/wire's AppendString uses it): utf8.Valid's own copy costs
-// more than this loop. DecodeRune returns (RuneError, 1) exactly for the
-// bytes utf8.Valid rejects.
-func validUTF8(b []byte) bool {
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if r == utf8.RuneError && n == 1 {
+// printable reports whether b is printable ASCII, as every site id the
+// collector accepts is.
+func printable(b []byte) bool {
+	for _, c := range b {
+		if c <= ' ' || c >= 0x7f {
 			return false
 		}
-		b = b[n:]
 	}
 	return true
 }

@@ -12,10 +12,10 @@ import (
 func TestPageview(t *testing.T) {
 	h := newHarness(t)
 	h.feed(t0+5, rec(RecordPage,
-		"https://example.com/pricing/?plan=pro#faq",
-		"https://search.example/results?q=crumbless#top",
+		HowLoad, "example.com", "", "1280",
+		"/pricing/?plan=pro", // the loader kept the allowed parameter
+		"https://search.example/results",
 		"Pricing — Example",
-		"1280",
 		"en-GB",
 		"Europe/London",
 	), hide)
@@ -27,7 +27,7 @@ func TestPageview(t *testing.T) {
 		t.Errorf("batch site %q sent_at %d", b.site, b.sentAt)
 	}
 	want := parsedEvent{
-		id: testIDPrefix + "0", kind: "pageview", ts: t0 + 5, path: "/pricing/",
+		id: testIDPrefix + "0", kind: "pageview", ts: t0 + 5, path: "/pricing/?plan=pro",
 		referrer: "https://search.example/results", title: "Pricing — Example",
 		viewport: "lg", lang: "en-GB", tz: "Europe/London",
 	}
@@ -53,7 +53,7 @@ func equalEvent(a, b parsedEvent) bool {
 
 func TestPageviewWithMissingFields(t *testing.T) {
 	h := newHarness(t)
-	h.feed(t0, rec(RecordPage, "https://example.com"), hide)
+	h.feed(t0, rec(RecordPage, HowLoad, "example.com", "", "", "/"), hide)
 	e := h.events()[0]
 	if e.path != "/" || e.referrer != "" || e.title != "" || e.viewport != "" || e.lang != "" || e.tz != "" {
 		t.Errorf("pageview from a bare href = %+v", e)
@@ -66,8 +66,8 @@ func TestPageviewWithMissingFields(t *testing.T) {
 func TestCustomEventWithProps(t *testing.T) {
 	h := newHarness(t)
 	h.feed(t0, page("https://example.com/a?x"))
-	h.feed(t0+10, event("signup", "plan", "pro", "seats", "3", "dangling"))
-	h.feed(t0+20, page("https://example.com/b"), event("bare"), hide)
+	h.feed(t0+10, custom("signup", "plan", "pro", "seats", "3", "dangling"))
+	h.feed(t0+20, page("https://example.com/b"), custom("bare"), hide)
 	ev := h.events()
 	if len(ev) != 4 {
 		t.Fatalf("got %d events, want 4", len(ev))
@@ -89,7 +89,7 @@ func TestCustomEventWithProps(t *testing.T) {
 
 func TestCustomEventBeforeAnyPage(t *testing.T) {
 	h := newHarness(t)
-	h.feed(t0, event("early"), hide)
+	h.feed(t0, custom("early"), hide)
 	if e := h.events(); len(e) != 1 || e[0].path != "" || e[0].name != "early" {
 		t.Errorf("events = %+v", e)
 	}
@@ -99,7 +99,7 @@ func TestEventIDsAreUniqueAndStable(t *testing.T) {
 	h := newHarness(t)
 	const n = 1000
 	for i := 0; i < n; i++ {
-		h.feed(t0+int64(i), event("e"))
+		h.feed(t0+int64(i), custom("e"))
 	}
 	h.feed(t0+n, hide)
 	seen := map[string]bool{}
@@ -124,11 +124,12 @@ func TestEventIDsAreUniqueAndStable(t *testing.T) {
 	var ids []string
 	other.Send = func(b []byte, _ int) {
 		var p wire.Parser
+		b, _ = BatchJSON(b, t0)
 		pb, _ := p.Parse(b)
 		ids = append(ids, string(pb.Events[0].ID))
 	}
 	other.Feed(append(rec(RecordInit, testSite, "ABCDEFGHIJKLMNOP"), noPolicy...), t0)
-	other.Feed(append(event("e"), hide...), t0)
+	other.Feed(append(custom("e"), hide...), t0)
 	if len(ids) != 1 || ids[0] != "4142434445464748494a4b4c0" || seen[ids[0]] {
 		t.Errorf("ids from another seed = %q", ids)
 	}
@@ -137,12 +138,12 @@ func TestEventIDsAreUniqueAndStable(t *testing.T) {
 func TestFlushByCount(t *testing.T) {
 	h := newHarness(t)
 	for i := 0; i < MaxQueueEvents-1; i++ {
-		h.feed(t0, event("e"))
+		h.feed(t0, custom("e"))
 	}
 	if len(h.sent) != 0 {
 		t.Fatalf("sent before the queue held %d events", MaxQueueEvents)
 	}
-	if d := h.feed(t0, event("e")); d != -1 {
+	if d := h.feed(t0, custom("e")); d != -1 {
 		t.Errorf("next tick after a full flush = %d, want -1", d)
 	}
 	if len(h.sent) != 1 || len(h.sent[0].batch.events) != MaxQueueEvents || h.sent[0].mode != SendNormal {
@@ -155,7 +156,7 @@ func TestFlushByBytes(t *testing.T) {
 	value := long("v", wire.MaxPropValueLen)
 	const n = 50
 	for i := 0; i < n; i++ { // each event is about 1.4 KB
-		h.feed(t0, event("big", "a", value, "b", value, "c", value, "d", value, "e", value))
+		h.feed(t0, custom("big", "a", value, "b", value, "c", value, "d", value, "e", value))
 	}
 	h.feed(t0, hide)
 	if got := len(h.events()); got != n {
@@ -174,14 +175,14 @@ func TestOversizedEventIsSentAlone(t *testing.T) {
 	h := newHarness(t)
 	kv := []string{}
 	for i := 0; i < wire.MaxProps; i++ {
-		kv = append(kv, "k"+strconv.Itoa(i), long("<", wire.MaxPropValueLen)) // '<' is escaped to 6 bytes
+		kv = append(kv, long("k", 60)+strconv.Itoa(i), long("v", wire.MaxPropValueLen)) // 30 × 330 bytes
 	}
-	h.feed(t0, event("small"))
-	h.feed(t0, event("huge", kv...))
+	h.feed(t0, custom("small"))
+	h.feed(t0, custom("huge", kv...))
 	if len(h.sent) != 2 || len(h.sent[0].batch.events) != 1 || h.sent[1].batch.events[0].name != "huge" {
 		t.Fatalf("want the queued event, then the oversized one alone; got %d batches", len(h.sent))
 	}
-	if d := h.feed(t0, event("next"), hide); d != -1 || len(h.sent) != 3 || len(h.sent[2].batch.events) != 1 {
+	if d := h.feed(t0, custom("next"), hide); d != -1 || len(h.sent) != 3 || len(h.sent[2].batch.events) != 1 {
 		t.Errorf("queue not reset after an oversized event")
 	}
 }
@@ -191,7 +192,7 @@ func TestFlushByTime(t *testing.T) {
 	if d := h.feed(t0, page("https://example.com/")); d != FlushDelayMillis {
 		t.Errorf("delay after the first event = %d, want %d", d, FlushDelayMillis)
 	}
-	if d := h.feed(t0+500, event("e")); d != FlushDelayMillis-500 {
+	if d := h.feed(t0+500, custom("e")); d != FlushDelayMillis-500 {
 		t.Errorf("delay after a second event = %d, want %d (counted from the first)", d, FlushDelayMillis-500)
 	}
 	if d := h.feed(t0+FlushDelayMillis-1, nil); d != 1 || len(h.sent) != 0 {
@@ -210,7 +211,7 @@ func TestFlushByTime(t *testing.T) {
 
 func TestClockGoingBack(t *testing.T) {
 	h := newHarness(t)
-	h.feed(t0, event("e"))
+	h.feed(t0, custom("e"))
 	if d := h.feed(t0-60_000, nil); d != FlushDelayMillis {
 		t.Errorf("delay after the clock went back a minute = %d, want %d", d, FlushDelayMillis)
 	}
@@ -219,8 +220,8 @@ func TestClockGoingBack(t *testing.T) {
 	}
 	var tr Tracker
 	var batch []byte
-	tr.Send = func(b []byte, _ int) { batch = append(batch[:0], b...) }
-	tr.Feed(append(rec(RecordInit, testSite, testSeed), append(noPolicy, append(event("e"), hide...)...)...), -5)
+	tr.Send = func(b []byte, _ int) { batch, _ = BatchJSON(b, -5) }
+	tr.Feed(append(rec(RecordInit, testSite, testSeed), append(noPolicy, append(custom("e"), hide...)...)...), -5)
 	var p wire.Parser
 	if _, err := p.Parse(batch); err != nil {
 		t.Errorf("batch at a negative time: %v", err)
@@ -232,7 +233,7 @@ func TestFlushOnHide(t *testing.T) {
 	if h.feed(t0, hide); len(h.sent) != 0 {
 		t.Errorf("hide with an empty queue sent a batch")
 	}
-	h.feed(t0, page("https://example.com/"), event("e"))
+	h.feed(t0, page("https://example.com/"), custom("e"))
 	if d := h.feed(t0+1, hide); d != -1 || len(h.sent) != 1 || h.sent[0].mode != SendBeacon {
 		t.Fatalf("hide: next %d, %d batches", d, len(h.sent))
 	}
@@ -240,7 +241,7 @@ func TestFlushOnHide(t *testing.T) {
 		t.Errorf("hide batch = %+v", h.sent[0].batch)
 	}
 	// The page may come back: events after a hide are queued as before.
-	h.feed(t0+2, event("back"))
+	h.feed(t0+2, custom("back"))
 	h.feed(t0+2+FlushDelayMillis, nil)
 	if len(h.sent) != 2 || h.sent[1].mode != SendNormal {
 		t.Errorf("after hide: %d batches", len(h.sent))
@@ -249,11 +250,10 @@ func TestFlushOnHide(t *testing.T) {
 
 func TestTruncation(t *testing.T) {
 	h := newHarness(t)
-	h.feed(t0, rec(RecordPage,
-		"https://example.com/"+long("p", 3000),
+	h.feed(t0, rec(RecordPage, HowLoad, "example.com", "", "800",
+		"/"+long("p", 3000),
 		"https://r.example/"+long("r", 3000),
 		long("é", 400), // 800 bytes; cut at a rune boundary
-		"800",
 		long("l", 100),
 		long("z", 100),
 	))
@@ -261,7 +261,7 @@ func TestTruncation(t *testing.T) {
 	for i := 0; i < wire.MaxProps+5; i++ {
 		kv = append(kv, long("k", 100)+strconv.Itoa(i), long("ü", 200))
 	}
-	h.feed(t0, event(long("n", 100), kv...), hide)
+	h.feed(t0, custom(long("n", 100), kv...), hide)
 	ev := h.events()
 	pv, ce := ev[0], ev[1]
 	checks := []struct {
@@ -298,6 +298,10 @@ func TestSkipsUnknownAndMalformedRecords(t *testing.T) {
 	var got []string
 	tr.Send = func(b []byte, _ int) {
 		var p wire.Parser
+		b, err := BatchJSON(b, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
 		pb, err := p.Parse(b)
 		if err != nil {
 			t.Fatalf("invalid batch: %v", err)
@@ -313,11 +317,11 @@ func TestSkipsUnknownAndMalformedRecords(t *testing.T) {
 		}
 		tr.Feed(b, t0)
 	}
-	feed(event("before-init"), page("https://example.com/"), hide)
+	feed(custom("before-init"), page("https://example.com/"), hide)
 	feed(rec(RecordInit, "", testSeed))      // no site
 	feed(rec(RecordInit, testSite, "short")) // seed too short
-	feed(rec(RecordInit, "\xff", testSeed))  // site not UTF-8
-	feed(event("still-before-init"), hide)
+	feed(rec(RecordInit, "\xff", testSeed))  // site not printable ASCII
+	feed(custom("still-before-init"), hide)
 	if len(got) != 0 {
 		t.Fatalf("events before a valid init were sent: %q", got)
 	}
@@ -325,14 +329,13 @@ func TestSkipsUnknownAndMalformedRecords(t *testing.T) {
 	feed(
 		rec(99, "unknown", "fields", long("x", 70000)),
 		rec(0),
-		event("one"),
-		event(""), // no name: dropped
-		rec(RecordPage),
-		rec(RecordPage, ""), // no href: dropped
+		custom("one"),
+		custom(""), // no name: dropped
+		rec(RecordPage), // no path: dropped
 		rec(200),
-		event("two"),
+		custom("two"),
 		[]byte{RecordEvent, 1, 200, 0, 'x'}, // field runs past the end: the rest is lost
-		event("lost"),
+		custom("lost"),
 	)
 	feed(hide)
 	if strings.Join(got, ",") != "custom:one,custom:two" {
@@ -347,7 +350,7 @@ func TestSteadyStateDoesNotAllocate(t *testing.T) {
 	var tr Tracker
 	tr.Send = func([]byte, int) {}
 	tr.Feed(append(rec(RecordInit, testSite, testSeed), noPolicy...), t0)
-	feed := append(page("https://example.com/a/b?c"), event("signup", "plan", "pro")...)
+	feed := append(page("https://example.com/a/b?c"), custom("signup", "plan", "pro")...)
 	now := t0
 	tr.Feed(feed, now) // warm the buffers
 	allocs := testing.AllocsPerRun(1000, func() {

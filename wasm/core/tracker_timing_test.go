@@ -8,8 +8,8 @@ func BenchmarkFeed(b *testing.B) {
 	var tr Tracker
 	tr.Send = func([]byte, int) {}
 	tr.Feed(append(rec(RecordInit, testSite, testSeed), noPolicy...), t0)
-	feed := append(rec(RecordPage, "https://example.com/pricing?plan=pro", "https://search.example/?q=x",
-		"Pricing — Example", "1280", "en-GB", "Europe/London"), event("signup", "plan", "pro", "seats", "3")...)
+	feed := append(rec(RecordPage, HowLoad, "example.com", "", "1280", "/pricing?plan=pro", "https://search.example/",
+		"Pricing — Example", "en-GB", "Europe/London"), custom("signup", "plan", "pro", "seats", "3")...)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(feed)))
 	now := t0

@@ -14,7 +14,9 @@
 # The output is deterministic: the same source and tools give the same bytes.
 set -euo pipefail
 
-out=${1:?usage: build-tracker.sh OUT.wasm}
+out=${1:?usage: build-tracker.sh OUT.wasm [TAGS]}
+# TAGS: extra build tags, e.g. crumbless_replay for the tests' replay module.
+tags=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 prefix=$("$here/install-tinygo.sh")
@@ -24,7 +26,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 (cd "$root" && TINYGOROOT="$prefix/root" "$prefix/bin/tinygo" build \
-	-target="$here/tracker-target.json" -no-debug -opt=z -panic=trap \
+	-target="$here/tracker-target.json" -tags="$tags" -no-debug -nobounds -opt=z -panic=trap \
 	-o "$tmp/1-tinygo.wasm" ./wasm/cmd/tracker)
 
 wasm-ctor-eval "${features[@]}" --ctors=_initialize -o "$tmp/2-ctor.wasm" "$tmp/1-tinygo.wasm" >"$tmp/ctor.log" 2>&1
@@ -62,7 +64,8 @@ fi
 
 # The module has no heap (wasm/core/doc.go): TinyGo links its allocator and
 # garbage collector only when something allocates, and they grow memory.
-if wasm-dis "$tmp/4-opt.wasm" | grep -q 'memory.grow'; then
+wasm-dis "$tmp/4-opt.wasm" >"$tmp/4-opt.wat"
+if grep -q 'memory.grow' "$tmp/4-opt.wat"; then
 	echo "build-tracker: the module allocates (memory.grow is linked): find the allocation with" >&2
 	echo "  tinygo build -print-allocs=. -target=wasm/toolchain/tracker-target.json ./wasm/cmd/tracker" >&2
 	exit 1

@@ -10,10 +10,13 @@
 package main
 
 import (
+	"encoding/json"
+
 	"bytes"
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/crumbless/crumbless/wasm/core"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,12 +80,19 @@ func (sc script) build(srcDir, outDir string) error {
 	return nil
 }
 
-// minify returns code minified for ES2017 browsers, without comments, and
-// checks, when asked, that it still names the module by the placeholder.
+// minify returns code minified for ES2020 browsers, without comments, with
+// the module's batch keys (core.OutKeys) in place of __CRUMBLESS_KEYS__,
+// and checks, when asked, that it still names the module by the
+// placeholder.
 func minify(code []byte, placeholder bool) ([]byte, error) {
+	keys, err := json.Marshal(strings.Join(core.OutKeys(), ","))
+	if err != nil {
+		return nil, err
+	}
 	res := api.Transform(string(code), api.TransformOptions{
+		Define:            map[string]string{"__CRUMBLESS_KEYS__": string(keys)},
 		Loader:            api.LoaderJS,
-		Target:            api.ES2017,
+		Target:            api.ES2020,
 		MinifyWhitespace:  true,
 		MinifyIdentifiers: true,
 		MinifySyntax:      true,

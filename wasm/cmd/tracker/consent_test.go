@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -43,7 +42,7 @@ func TestModuleConsentFlow(t *testing.T) {
 	p := consent.Policy{Basis: consent.BasisExempt, Authority: consent.SourceAPI, WaitMillis: 500, ValidityDays: 390}
 	fr := consent.Region{Country: "FR"}
 	m.feed(t0, rec(core.RecordInit, "example.com", seed), rec(core.RecordNav, "", ""), policyRecord(p, fr),
-		rec(core.RecordPage, "https://example.com/"))
+		pageRecord(core.HowLoad, "1280", "/"))
 	if m.feed(t0 + 499); len(m.sent) != 0 {
 		t.Fatal("sent while waiting for consent")
 	}
@@ -64,8 +63,8 @@ func TestModuleConsentFlow(t *testing.T) {
 	if len(m.store) != 1 || !strings.HasPrefix(m.store[0], "202122232425262728292a2b2c2d2e2f.") {
 		t.Fatalf("stores %q: want a new id made from the seed", m.store)
 	}
-	if tier, _, uid, n := head(t, m.sent[1].body); tier != "T3" || uid != "202122232425262728292a2b2c2d2e2f" || n != 2 {
-		t.Fatalf("after the grant: tier %s uid %q, %d events (the consent event and one)", tier, uid, n)
+	if tier, _, uid, n := head(t, m.sent[1].body); tier != "T3" || uid != "202122232425262728292a2b2c2d2e2f" || n != 3 {
+		t.Fatalf("after the grant: tier %s uid %q, %d events (the consent event, one, the leave summary)", tier, uid, n)
 	}
 
 	m.feed(t0+4000, rec(core.RecordConsent, "withdraw"), rec(core.RecordEvent, "after"), rec(core.RecordHide))
@@ -83,7 +82,7 @@ func TestModuleT0SendsNothing(t *testing.T) {
 	m := newModule(t)
 	p := consent.Policy{Basis: consent.BasisConsent, Authority: consent.SourceAPI, WaitMillis: 500}
 	m.feed(t0, rec(core.RecordInit, "example.com", seed), policyRecord(p, consent.Region{Country: "DE"}),
-		rec(core.RecordPage, "https://example.com/"), rec(core.RecordEvent, "e"))
+		pageRecord(core.HowLoad, "1280", "/"), rec(core.RecordEvent, "e"))
 	m.feed(t0+10_000, rec(core.RecordHide))
 	if len(m.sent) != 0 || m.loads != 0 || len(m.store) != 0 {
 		t.Errorf("consent basis, no choice: %d batches, %d loads, stores %q", len(m.sent), m.loads, m.store)
@@ -100,19 +99,20 @@ func TestModuleDecidesAsTheCollector(t *testing.T) {
 	if testing.Short() {
 		n = 1000
 	}
-	bin, err := os.ReadFile(shippedModule)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := replayModule(t) // the shipped module leaves out RecordSignals
 	ctx := context.Background()
 	r := wazero.NewRuntime(ctx)
 	defer r.Close(ctx)
 	var sent [][]byte
-	_, err = r.NewHostModuleBuilder("crumbless").
+	_, err := r.NewHostModuleBuilder("crumbless").
 		NewFunctionBuilder().WithFunc(func(_ context.Context, mod api.Module, ptr, n, mode uint32) {
 		if mode != core.SendLoadID {
 			b, _ := mod.Memory().Read(ptr, n)
-			sent = append(sent, append([]byte(nil), b...))
+			json, err := core.BatchJSON(b, t0)
+			if err != nil {
+				t.Errorf("send: a malformed batch: %v", err)
+			}
+			sent = append(sent, json)
 		}
 	}).Export("send").
 		NewFunctionBuilder().WithFunc(func(context.Context, api.Module, uint32, uint32) {}).Export("store").
@@ -174,7 +174,7 @@ func TestModuleConsentMemoryStaysBounded(t *testing.T) {
 	m := newModule(t)
 	p := consent.Policy{Basis: consent.BasisConsent, Authority: consent.SourceAPI, WaitMillis: 500, ValidityDays: 390}
 	m.feed(t0, rec(core.RecordInit, "example.com", seed), rec(core.RecordNav, "1", ""),
-		policyRecord(p, consent.Region{Country: "US", Subdivision: "CA"}), rec(core.RecordPage, "https://example.com/"))
+		policyRecord(p, consent.Region{Country: "US", Subdivision: "CA"}), pageRecord(core.HowLoad, "1280", "/"))
 	tc := strings.Repeat("CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA", 40)
 	now := t0 + 1000
 	var warm uint32
