@@ -69,13 +69,13 @@ func TestLinksAndDeclarativeEvents(t *testing.T) {
 		return rec(RecordClick, append([]string{protocol, host, url, download, name, "post-7", "blog", "ai"}, rest...)...)
 	}
 	h.feed(t0+1,
-		click("https:", "other.example", "https://other.example/x", "", ""),             // outbound
-		click("https:", "example.com", "https://example.com/docs/a.PDF", "", ""),        // not a download: extensions are lower case
-		click("https:", "example.com", "https://example.com/docs/guide.pdf", "", ""),    // download
-		click("https:", "cdn.example", "https://cdn.example/app.zip", "", ""),           // download, on another host
-		click("https:", "example.com", "https://example.com/export", "1", ""),           // download attribute
-		click("https:", "example.com", "https://example.com/about", "", ""),             // internal: nothing
-		click("mailto:", "", "mailto:sales@example.com", "", ""),                        // not web: nothing
+		click("https:", "other.example", "https://other.example/x", "", ""),              // outbound
+		click("https:", "example.com", "https://example.com/docs/a.PDF", "", ""),         // not a download: extensions are lower case
+		click("https:", "example.com", "https://example.com/docs/guide.pdf", "", ""),     // download
+		click("https:", "cdn.example", "https://cdn.example/app.zip", "", ""),            // download, on another host
+		click("https:", "example.com", "https://example.com/export", "1", ""),            // download attribute
+		click("https:", "example.com", "https://example.com/about", "", ""),              // internal: nothing
+		click("mailto:", "", "mailto:sales@example.com", "", ""),                         // not web: nothing
 		click("", "", "undefined", "", "cta", "data-crumbless-prop-plan", "pro"),         // declarative, no link
 		click("https:", "other.example", "https://other.example/", "", "cta2", "a", "b"), // both
 		hide)
@@ -122,9 +122,9 @@ func TestEngagementAndScroll(t *testing.T) {
 	h.feed(t0, page("https://example.com/long"))
 	h.feed(t0+10_000, rec(RecordActive), rec(RecordScroll, "40"))
 	h.feed(t0+20_000, rec(RecordScroll, "75"), rec(RecordScroll, "30")) // the deepest counts
-	h.feed(t0+25_000, rec(RecordState, "", "1"))                         // hidden: not engaged
-	h.feed(t0+85_000, rec(RecordState, "1", "1"), rec(RecordActive))      // back
-	h.feed(t0+95_000, rec(RecordState, "1", ""))                          // lost focus
+	h.feed(t0+25_000, rec(RecordState, "", "1"))                        // hidden: not engaged
+	h.feed(t0+85_000, rec(RecordState, "1", "1"), rec(RecordActive))    // back
+	h.feed(t0+95_000, rec(RecordState, "1", ""))                        // lost focus
 	h.feed(t0+100_000, hide)
 	l := h.leaves()
 	if len(l) != 1 {

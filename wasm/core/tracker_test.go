@@ -330,7 +330,7 @@ func TestSkipsUnknownAndMalformedRecords(t *testing.T) {
 		rec(99, "unknown", "fields", long("x", 70000)),
 		rec(0),
 		custom("one"),
-		custom(""), // no name: dropped
+		custom(""),      // no name: dropped
 		rec(RecordPage), // no path: dropped
 		rec(200),
 		custom("two"),
