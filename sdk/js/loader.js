@@ -53,7 +53,7 @@
   var KEYS = __CRUMBLESS_KEYS__.split(','); // the batch form's keys, written in by sdk/cmd/distbuild
   var exports; // the module's, once it is ready
   var broken; // set when the module trapped: stop calling it
-  var timer, spaTimer, t3;
+  var timer, spaTimer, t3, gone; // gone: hidden, and the module told
   var compressing = new Set(); // batches being gzipped for a send
   var waiting = new Set(); // batches waiting to be sent again, or to be online
   var nav = (performance.getEntriesByType && performance.getEntriesByType('navigation')[0]) || {};
@@ -342,6 +342,8 @@
   // so goes what is being compressed or waits for a retry. Offline, at T3,
   // undelivered batches are kept in device storage for the next page.
   function hide() {
+    if (gone) return; // visibilitychange and pagehide both come when a tab closes
+    gone = 1;
     feed([measured(), scrolled(), state(), [4]]);
     if (navigator.onLine) {
       compressing.forEach(beacon);
@@ -462,6 +464,7 @@
       on('popstate', moved);
       on('hashchange', moved);
       on('pageshow', (e) => {
+        gone = 0;
         if (e.persisted) feed([state(), page('restore')]); // back from the back/forward cache
       });
       on('click', click, true);
@@ -486,7 +489,7 @@
       });
       doc.addEventListener('visibilitychange', () => {
         if (doc.visibilityState == 'hidden') hide();
-        else feed([state()]);
+        else (gone = 0), feed([state()]);
       });
       on('pagehide', hide);
     })

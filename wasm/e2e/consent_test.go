@@ -45,7 +45,7 @@ func consentSite(t *testing.T, consentYAML, head string) (page string, col *coll
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, `<!doctype html><html><head><meta charset="utf-8"><title>Consent</title>`+strings.ReplaceAll(head, "COLLECTOR_URL", col.URL)+`
 <script>window.crumbless = window.crumbless || function () { (window.crumbless.q = window.crumbless.q || []).push(arguments) }</script>
-<script defer src="`+col.URL+`/crumbless.js" data-site="shop.example"></script>
+<script defer src="`+col.URL+`/crumbless.js" data-site="shop.example" data-dev></script>
 </head><body><p>consent</p></body></html>`)
 	})
 	srv := &http.Server{Handler: mux}

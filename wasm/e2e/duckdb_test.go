@@ -50,11 +50,12 @@ func checkDuckDBReads(t *testing.T, dir string) {
 	rows := duckdb(t, `SELECT site, type, count(*) AS events, count(DISTINCT visitor_id) AS visitors,
 		min(date) AS date, min(hour) AS hour
 		FROM read_ndjson('`+dir+`/events/**/*.ndjson.zst', hive_partitioning = true)
+		WHERE type IN ('pageview', 'custom', 'vitals')
 		GROUP BY site, type ORDER BY type`)
-	if len(rows) != 2 {
-		t.Fatalf("DuckDB: want a row for custom and one for pageview, got %v", rows)
+	if len(rows) != 3 {
+		t.Fatalf("DuckDB: want a row for custom, pageview and vitals, got %v", rows)
 	}
-	want := map[string]string{"custom": "1", "pageview": "2"}
+	want := map[string]string{"custom": "1", "pageview": "2", "vitals": "2"}
 	for _, r := range rows {
 		typ, _ := r["type"].(string)
 		if r["site"] != "shop.example" || r["events"] != want[typ] || r["visitors"] != "1" || r["date"] == "" || r["hour"] == "" {

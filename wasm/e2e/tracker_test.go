@@ -28,7 +28,7 @@ func pageServer(t *testing.T, collectorURL func() string) (origin string) {
 	}
 	page := func(title, body string) string {
 		return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>` + title + `</title>
-<script defer src="` + collectorURL() + `/crumbless.js" data-site="shop.example"></script>
+<script defer src="` + collectorURL() + `/crumbless.js" data-site="shop.example" data-dev></script>
 <script>window.crumbless = window.crumbless || function () { (window.crumbless.q = window.crumbless.q || []).push(arguments) }</script>
 </head><body>` + body + `</body></html>`
 	}
@@ -121,8 +121,17 @@ func checkVisitRows(t *testing.T, rows []row, pages string) {
 		ids[r.str("event_id")] = true
 	}
 	pv1, pv2, signup := byKey["pageview /page1.html"], byKey["pageview /page2.html"], byKey["custom /page2.html"]
-	if pv1 == nil || pv2 == nil || signup == nil || len(rows) != 3 {
+	counts := map[string]int{}
+	for _, r := range rows {
+		counts[r.str("type")]++
+	}
+	if pv1 == nil || pv2 == nil || signup == nil || counts["pageview"] != 2 || counts["custom"] != 1 {
 		t.Fatalf("want 2 pageviews and 1 custom event, got %d rows: %v", len(rows), rows)
+	}
+	// Each page's leave summary went out when it was hidden; vitals with the first.
+	if byKey["leave /page1.html"] == nil || byKey["leave /page2.html"] == nil || byKey["vitals /page1.html"] == nil ||
+		len(rows) != 3+counts["leave"]+counts["vitals"] {
+		t.Errorf("leave summaries and vitals: %v", counts)
 	}
 	if got := pv2.str("referrer"); got != pages+"/page1.html" {
 		t.Errorf("page2 referrer = %q, want %q", got, pages+"/page1.html")
