@@ -2,6 +2,7 @@
 // (crumbless.js) defines, and the stub that queues calls made before it loads.
 //
 //   crumbless('event', 'signup', { plan: 'pro', seats: 3 });
+//   crumbless('experiment', 'hero', 'b');
 //   crumbless('consent', { analytics: 'granted', marketing: 'denied' });
 //   crumbless('consent', 'withdraw');
 //
@@ -28,6 +29,15 @@ export interface Crumbless {
    * tracker is ready are queued.
    */
   (command: 'event', name: string, props?: CrumblessProps): void;
+  /**
+   * Records that the visitor was shown variant `variant` of experiment
+   * `name` (each up to 64 bytes): an `experiment` event when the variant is
+   * new, and every later event of the page load carries all the page's
+   * experiments (at most 10). Nothing is kept across page loads: call it on
+   * each page that shows the variant. Calls made before the tracker is
+   * ready are queued.
+   */
+  (command: 'experiment', name: string, variant: string): void;
   /**
    * Reports the visitor's choice from the site's own consent UI. It counts
    * as a grant only when the site's policy names the API as its

@@ -305,7 +305,7 @@
     try {
       new PerformanceObserver((l) => {
         l.getEntries().forEach(fn);
-      }).observe({ type: type, buffered: true, durationThreshold: 40 });
+      }).observe({ type: type, buffered: true, durationThreshold: 16 });
     } catch (e) {}
   }
   var win = 0;
