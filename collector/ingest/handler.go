@@ -170,7 +170,7 @@ func (h *Handler) buildRows(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, s 
 	}
 	agent := h.cfg.Agents.Classify(ua)
 	rc.Browser, rc.OS, rc.Device = agent.Browser, agent.OS, agent.Device
-	rc.Marketing, rc.Automated = v.eff.Marketing, b.Automated
+	rc.Marketing, rc.Automated, rc.Server = v.eff.Marketing, b.Automated, w.who.server
 	rc.Marks = h.marks(w, b, s)
 	w.rows = row.AppendRows(w.rows[:0], b, rc)
 	w.batch = sink.Batch{Site: b.Site, ReceivedAt: now, Rows: w.rows, Events: rowEvents(b)}

@@ -185,3 +185,52 @@ func TestServerSendExclusion(t *testing.T) {
 		t.Errorf("%d batches stored, want 1", len(e.sink.batches))
 	}
 }
+
+// rowsOf decodes every row of the sink's i-th batch.
+func (e *env) rowsOf(t *testing.T, i int) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, line := range bytes.Split(bytes.TrimSuffix(e.sink.batches[i].Rows, []byte("\n")), []byte("\n")) {
+		var r map[string]any
+		if err := json.Unmarshal(line, &r); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func TestServerSendRowsSayServer(t *testing.T) {
+	e := newEnv(t, withSecret)
+	// A server send, then a page's batch handled after it (the work is
+	// pooled: the page's rows must not inherit the mark), then another
+	// server send without visitor headers.
+	sends := []struct {
+		name   string
+		do     func() *fasthttp.RequestCtx
+		server bool
+	}{
+		{"server send with a visitor", func() *fasthttp.RequestCtx {
+			return e.serverSend(idsJSON("order-a", "order-b"), "Authorization", "Bearer "+testSecret,
+				HeaderVisitorIP, testIP.String(), HeaderVisitorUA, testUA)
+		}, true},
+		{"page", func() *fasthttp.RequestCtx { return e.do("POST", batchJSON("example.com", 2), testOrigin) }, false},
+		{"server send without a visitor", func() *fasthttp.RequestCtx {
+			return e.serverSend(idsJSON("order-c"), "Authorization", "Bearer "+testSecret)
+		}, true},
+	}
+	for i, s := range sends {
+		if ctx := s.do(); ctx.Response.StatusCode() != fasthttp.StatusAccepted {
+			t.Fatalf("%s: %d %s", s.name, ctx.Response.StatusCode(), ctx.Response.Header.Peek(ReasonHeader))
+		}
+		for j, r := range e.rowsOf(t, i) {
+			got, present := r["server"]
+			switch {
+			case s.server && got != true:
+				t.Errorf("%s, row %d: server = %v, want true", s.name, j, got)
+			case !s.server && present:
+				t.Errorf("%s, row %d: has server = %v, want no such field", s.name, j, got)
+			}
+		}
+	}
+}

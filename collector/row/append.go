@@ -91,6 +91,9 @@ func appendBatchContext(dst []byte, c *Context) []byte {
 	if c.Automated {
 		dst = append(dst, `,"automated":true`...)
 	}
+	if c.Server {
+		dst = append(dst, `,"server":true`...)
+	}
 	dst = append(dst, `,"schema_version":`...)
 	dst = strconv.AppendInt(dst, SchemaVersion, 10)
 	return append(dst, '}')

@@ -48,6 +48,9 @@ type Context struct {
 	Marketing bool
 	// Automated is set when the page reported navigator.webdriver.
 	Automated bool
+	// Server is set when the batch came from one of the site's servers,
+	// authenticated by the site's secret, not from a page.
+	Server bool
 	// Marks are what the edge found out about each event, indexed like
 	// the batch's events; nil or short means nothing for the rest.
 	Marks []Mark

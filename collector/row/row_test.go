@@ -35,7 +35,7 @@ func fullContext() *Context {
 	return &Context{
 		Site: []byte("example.com"), SentAt: 3000, ReceivedAt: received,
 		Tier: consent.T3, VisitorID: []byte("0123456789abcdef"), UID: []byte("u-42"), Reasons: []byte("GPC,DNT"),
-		Browser: "Firefox", OS: "Linux", Device: "desktop", Marketing: true, Automated: true,
+		Browser: "Firefox", OS: "Linux", Device: "desktop", Marketing: true, Automated: true, Server: true,
 		Marks: []Mark{{Channel: "email", Source: []byte("news"), Goal: []byte("signup"), Stage: []byte("conversion")}},
 	}
 }
@@ -43,7 +43,7 @@ func fullContext() *Context {
 func TestAppendRow(t *testing.T) {
 	minimal := &wire.Event{ID: []byte("ev2"), Kind: wire.KindPageview, TS: 3000}
 	t1 := fullContext()
-	t1.Tier, t1.Reasons, t1.Automated, t1.Marks = consent.T1, nil, false, nil
+	t1.Tier, t1.Reasons, t1.Automated, t1.Server, t1.Marks = consent.T1, nil, false, false, nil
 	tests := []struct {
 		name string
 		e    *wire.Event
@@ -60,7 +60,7 @@ func TestAppendRow(t *testing.T) {
 				`"url":"https://cdn.example/a.pdf","form":"contact","duration":5000,"engaged":3000,"scroll":75,` +
 				`"lcp":1200,"inp":80,"cls":0.05,"fcp":900,"ttfb":120,"goal":"signup","stage":"conversion",` +
 				`"tier":"T3","consent_reasons":["GPC","DNT"],"visitor_id":"0123456789abcdef","uid":"u-42","browser":"Firefox",` +
-				`"os":"Linux","device":"desktop","automated":true,"schema_version":1}`},
+				`"os":"Linux","device":"desktop","automated":true,"server":true,"schema_version":1}`},
 		{"empty optional fields", minimal, &Context{Site: []byte("a"), SentAt: 3000, ReceivedAt: received, Tier: consent.T2, Device: "unknown"},
 			`{"event_id":"ev2","type":"pageview","site":"a","ts":"2026-11-23T18:20:01.123Z",` +
 				`"received_at":"2026-11-23T18:20:01.123Z","path":"","referrer":"","tier":"T2","device":"unknown","schema_version":1}`},

@@ -78,7 +78,7 @@ func TestCheckoutLandsOnce(t *testing.T) {
 	r := rows[0]
 	props, _ := r["props"].(map[string]any)
 	if r["type"] != "custom" || r["name"] != "purchase" || props["plan"] != "pro" || props["amount"] != "49.00" ||
-		r["site"] != "example.com" || r["path"] != "/checkout" || r["browser"] != "Firefox" {
+		r["site"] != "example.com" || r["path"] != "/checkout" || r["browser"] != "Firefox" || r["server"] != true {
 		t.Errorf("row %v", r)
 	}
 	if id, _ := r["visitor_id"].(string); len(id) != 16 {
