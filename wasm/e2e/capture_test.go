@@ -486,3 +486,29 @@ func TestDeliveryRetriesAndOffline(t *testing.T) {
 		t.Errorf("rows %v: want the pageview and both events exactly once", names)
 	}
 }
+
+// TestClickIDOnlyUnderMarketingConsent lands on a page from an ad click
+// (gclid) under a consent policy: the pageview waits for the visitor's
+// choice, and its row has the click id's value only when the choice
+// grants marketing.
+func TestClickIDOnlyUnderMarketingConsent(t *testing.T) {
+	for _, marketing := range []bool{false, true} {
+		page, col, data := consentSite(t, "      basis: consent\n      authority: api\n      wait_for_consent: 5s\n", "")
+		b := newBrowser(t)
+		visit(t, b, col.URL, page+"?utm_source=ads&gclid=Cj0KCQ", map[string]string{"CF-IPCountry": "DE"})
+		choice := `{measurement: 'granted'}`
+		if marketing {
+			choice = `{measurement: 'granted', marketing: 'granted'}`
+		}
+		b.run(t, chromedp.Evaluate(`crumbless('consent', `+choice+`)`, nil), chromedp.Sleep(300*time.Millisecond))
+		hidePage(t, b)
+		rows := eventRows(t, col, data)
+		if len(rows) != 1 || rows[0].str("type") != "pageview" {
+			t.Fatalf("marketing %v: rows %s", marketing, rowNames(rows))
+		}
+		want := map[bool]string{true: "Cj0KCQ"}[marketing]
+		if r := rows[0]; r.str("click") != "gclid" || r.str("click_id") != want || r.str("utm_source") != "ads" {
+			t.Errorf("marketing %v: click %q click_id %q utm_source %q, want click_id %q", marketing, r.str("click"), r.str("click_id"), r.str("utm_source"), want)
+		}
+	}
+}
