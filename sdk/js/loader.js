@@ -105,12 +105,16 @@
   // module sees it: e-mail addresses and long tokens, the shapes sdk/scrub
   // replaces (the collector runs sdk/scrub again, and also replaces card
   // numbers). sdk/cmd/distbuild's tests check it against sdk/scrub.
+  // Fields are cut to 2,048 characters first (no field the module keeps is
+  // longer), which bounds the e-mail pattern's backtracking. A token is not
+  // an e-mail's local part, nor the rest of a %40.
   function scrub(s) {
     return String(s)
+      .slice(0, 2048)
       .replace(/[\w.%+-]+(@|%40)([a-z\d-]+\.)+[a-z]{2,}(?![a-z\d-])/gi, (m) => {
         return m.length < 7 ? m : '[email]';
       })
-      .replace(/(^|[^\w-])(eyJ[\w-]{7,}(\.[\w-]+)*|[\w-]{32,})(?![\w-])/g, (m, before, word) =>
+      .replace(/(^|[^\w%-])(eyJ[\w-]{7,}(\.[\w-]+)*|[\w-]{32,})(?![\w@-]|%40)/g, (m, before, word) =>
         before +
         (!word.indexOf('eyJ') || /^[\da-f]+$/i.test(word) || word.split(/[-_]/).some((p) => /\d/.test(p) && /[a-z]/i.test(p))
           ? '[token]'
@@ -157,7 +161,9 @@
       Promise.resolve().then(() => {
         feed([[11, get(ID)]]);
         (get(QUEUE) || '').split('\n').forEach((line) => {
-          if (line) deliver(JSON.parse(line), 0);
+          try {
+            deliver(JSON.parse(line), 0);
+          } catch (e) {} // an empty or unreadable line: skip it
         });
       });
     } else if (mode && navigator.onLine) beacon(body);
