@@ -4,10 +4,10 @@
 //	visitor_id = hex(HMAC-SHA256(daily salt; len·site, len·ip, len·ua)[:8])
 //
 // The salt is 128 random bits from crypto/rand, held only in memory, replaced
-// at midnight UTC, kept one more day as "yesterday's" so that a later issue
-// can bridge visits across midnight, then zeroed: no salt outlives 48 hours
-// from the start of its day. Without the salt, the id cannot be recomputed
-// from an IP and a User-Agent, even by enumerating the IPv4 space.
+// at midnight UTC, kept one more day as "yesterday's" so that a visit going
+// on across midnight keeps its id (bridge.go), then zeroed: no salt outlives
+// 48 hours from the start of its day. Without the salt, the id cannot be
+// recomputed from an IP and a User-Agent, even by enumerating the IPv4 space.
 //
 // The package never logs and never stores the IP or the User-Agent it
 // hashes; callers drop them after the call.

@@ -24,6 +24,8 @@ type Keyer struct {
 	yesterday salt
 	closed    bool
 
+	recent recent // ids given out within VisitGap (bridge.go)
+
 	states sync.Pool // *macState
 }
 
@@ -71,17 +73,26 @@ func dayOf(t time.Time) int64 {
 	return d
 }
 
-// AppendVisitorID appends today's IDLen-character visitor id for a visitor
-// of site at ip with the User-Agent ua. It rotates the salt first if the
-// day has changed. It appends nothing after Close, or if no salt could be
-// drawn for today.
+// AppendVisitorID appends the IDLen-character visitor id for a visitor of
+// site at ip with the User-Agent ua: today's, or yesterday's for a visit
+// that began before midnight and goes on (bridge.go). It rotates the salt
+// first if the day has changed. It appends nothing after Close, or if no
+// salt could be drawn for today.
 func (k *Keyer) AppendVisitorID(dst, site, ip, ua []byte) []byte {
-	day := k.rlockFresh()
+	day, now := k.rlockFresh()
 	defer k.mu.RUnlock()
 	if !k.today.live || k.today.day < day { // rotation failed
 		return dst
 	}
-	return k.appendID(dst, &k.today, site, ip, ua)
+	if k.yesterday.live && k.yesterday.day == day-1 && now-day*dayMillis < BridgeFor {
+		if id := k.key(&k.yesterday, site, ip, ua); k.recent.activeSince(id, now-VisitGap) {
+			k.recent.touch(id, now)
+			return appendHex(dst, id)
+		}
+	}
+	id := k.key(&k.today, site, ip, ua)
+	k.recent.touch(id, now)
+	return appendHex(dst, id)
 }
 
 // AppendPreviousVisitorID appends the id the same visitor had yesterday, for
@@ -93,25 +104,34 @@ func (k *Keyer) AppendPreviousVisitorID(dst, site, ip, ua []byte) (_ []byte, ok 
 	if !k.yesterday.live || k.yesterday.day != k.today.day-1 {
 		return dst, false
 	}
-	return k.appendID(dst, &k.yesterday, site, ip, ua), true
+	return appendHex(dst, k.key(&k.yesterday, site, ip, ua)), true
 }
 
 // rlockFresh read-locks k after rotating the salts if the clock's day has
-// changed, and returns that day.
-func (k *Keyer) rlockFresh() (day int64) {
-	day = dayOf(k.now())
+// changed, and returns that day and the time (Unix ms).
+func (k *Keyer) rlockFresh() (day, now int64) {
+	now = k.now().UnixMilli()
+	day = dayOf(time.UnixMilli(now))
 	k.mu.RLock()
 	if k.today.day != day && !k.closed {
 		k.mu.RUnlock()
 		_ = k.Rotate() // on failure no id is appended, and the next call tries again
 		k.mu.RLock()
 	}
-	return day
+	return day, now
 }
 
-// appendID computes HMAC-SHA256 by its definition, H(opad ‖ H(ipad ‖ m)),
-// over pads kept in s, so that zeroing s destroys every copy of the secret.
-func (k *Keyer) appendID(dst []byte, s *salt, site, ip, ua []byte) []byte {
+// appendHex appends id as IDLen hex digits.
+func appendHex(dst []byte, id uint64) []byte {
+	var b [IDLen / 2]byte
+	binary.BigEndian.PutUint64(b[:], id)
+	return hex.AppendEncode(dst, b[:])
+}
+
+// key computes HMAC-SHA256 by its definition, H(opad ‖ H(ipad ‖ m)), over
+// pads kept in s, so that zeroing s destroys every copy of the secret, and
+// returns its first 8 bytes: the visitor id.
+func (k *Keyer) key(s *salt, site, ip, ua []byte) uint64 {
 	st := k.states.Get().(*macState)
 	defer k.states.Put(st)
 	st.h.Reset()
@@ -124,7 +144,7 @@ func (k *Keyer) appendID(dst []byte, s *salt, site, ip, ua []byte) []byte {
 	st.h.Write(s.opad[:])
 	st.h.Write(inner)
 	sum := st.h.Sum(st.sum[:0])
-	return hex.AppendEncode(dst, sum[:IDLen/2])
+	return binary.BigEndian.Uint64(sum[:IDLen/2])
 }
 
 // writeField writes b with its length in front, so that fields cannot run
@@ -188,4 +208,5 @@ func (k *Keyer) Close() {
 	k.closed = true
 	k.today.destroy()
 	k.yesterday.destroy()
+	k.recent.reset()
 }

@@ -90,7 +90,7 @@ func TestRotationAtMidnight(t *testing.T) {
 	}
 	day1Pads := k.today
 
-	c.Advance(2 * time.Second) // 00:00:01 the next day
+	c.Advance(31 * time.Minute) // 00:30:59, after a pause longer than VisitGap: a new visit
 	day2 := k.AppendVisitorID(nil, site, ip, ua)
 	if bytes.Equal(day1, day2) {
 		t.Fatal("id did not change at midnight")
@@ -107,6 +107,52 @@ func TestRotationAtMidnight(t *testing.T) {
 		if s.ipad == day1Pads.ipad || s.opad == day1Pads.opad {
 			t.Error("day 1's salt survived 48 hours")
 		}
+	}
+}
+
+// TestVisitAcrossMidnightStaysOneVisitor: a visit that goes on across
+// midnight keeps its id until it pauses for VisitGap or BridgeFor has
+// passed; a visitor first seen after midnight gets today's id; and the
+// same visitor's next visit does too.
+func TestVisitAcrossMidnightStaysOneVisitor(t *testing.T) {
+	c := newClock(time.Date(2026, 11, 23, 23, 50, 0, 0, time.UTC))
+	k := newKeyer(t, c)
+	other := []byte("198.51.100.77")
+	before := string(k.AppendVisitorID(nil, site, ip, ua))
+	for _, step := range []time.Duration{9 * time.Minute, 2 * time.Minute, 25 * time.Minute, 29 * time.Minute} {
+		c.Advance(step) // 23:59, 00:01, 00:26, 00:55: no pause of 30 minutes
+		if got := string(k.AppendVisitorID(nil, site, ip, ua)); got != before {
+			t.Fatalf("at %s the visit's id changed from %s to %s", c.Now().Format("15:04"), before, got)
+		}
+	}
+	newcomer := string(k.AppendVisitorID(nil, site, other, ua))
+	if prev, _ := k.AppendPreviousVisitorID(nil, site, other, ua); newcomer == string(prev) {
+		t.Errorf("a visitor first seen after midnight got yesterday's id")
+	}
+	c.Advance(31 * time.Minute) // 01:26: the visit ended at 00:55
+	today := string(k.AppendVisitorID(nil, site, ip, ua))
+	if today == before {
+		t.Errorf("a new visit after midnight kept yesterday's id")
+	}
+	c.Advance(time.Minute)
+	if got := string(k.AppendVisitorID(nil, site, ip, ua)); got != today {
+		t.Errorf("within the new visit the id changed: %s, %s", today, got)
+	}
+}
+
+func TestBridgeEndsAfterBridgeFor(t *testing.T) {
+	c := newClock(time.Date(2026, 11, 23, 23, 55, 0, 0, time.UTC))
+	k := newKeyer(t, c)
+	before := string(k.AppendVisitorID(nil, site, ip, ua))
+	for c.Now().Before(time.Date(2026, 11, 24, 3, 55, 0, 0, time.UTC)) {
+		c.Advance(20 * time.Minute)
+		if got := string(k.AppendVisitorID(nil, site, ip, ua)); got != before {
+			t.Fatalf("at %s a continuous visit lost its id", c.Now().Format("15:04"))
+		}
+	}
+	c.Advance(10 * time.Minute) // 04:15: past BridgeFor
+	if got := string(k.AppendVisitorID(nil, site, ip, ua)); got == before {
+		t.Errorf("yesterday's id was still given out %s after midnight", c.Now().Format("15:04"))
 	}
 }
 
