@@ -22,7 +22,7 @@ trap cleanup EXIT
 go build -o "$tmp/crumbless" ./collector/cmd/crumbless
 go build -o "$tmp/noopserver" ./bench/cmd/noopserver
 go build -o "$tmp/loadgen" ./bench/cmd/loadgen
-printf 'sites:\n  - id: shop.example\n    origins: ["http://localhost:3000"]\n' > "$tmp/crumbless.yaml"
+printf 'limits:\n  network_rate: 0\n  site_rate: 0\nsites:\n  - id: shop.example\n    origins: ["http://localhost:3000"]\n' > "$tmp/crumbless.yaml"
 
 command -v taskset >/dev/null || { echo "throughput: taskset (util-linux) is needed to pin cores" >&2; exit 1; }
 command -v zstd >/dev/null || { echo "throughput: zstd is needed to count the rows written" >&2; exit 1; }

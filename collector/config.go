@@ -9,6 +9,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/crumbless/crumbless/collector/ratelimit"
 	"github.com/crumbless/crumbless/sdk"
 	"github.com/crumbless/crumbless/sdk/wire"
 )
@@ -27,6 +28,11 @@ import (
 type Config struct {
 	// Listen is the TCP address to listen on, host:port. Default ":8080".
 	Listen string `yaml:"listen"`
+	// TrustedProxies are the networks of the proxies in front of the
+	// collector (a load balancer, a CDN): from them, the client address is
+	// read from X-Forwarded-For (collector/clientip). From anyone else the
+	// header is ignored.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 	// DataDir is where output files go, below DataDir/events. It is
 	// created if missing. Default "./data".
 	DataDir string `yaml:"data_dir"`
@@ -52,6 +58,8 @@ type Config struct {
 	// Region says where visitors' regions come from; without it every
 	// region is unknown and the strictest profile applies.
 	Region RegionConfig `yaml:"region"`
+	// Spool configures the durable spool batches are acknowledged from.
+	Spool SpoolConfig `yaml:"spool"`
 
 	// Assets are the tracker files to serve; nil means sdk.Assets(), the
 	// ones built into the binary. Not read from YAML.
@@ -134,6 +142,40 @@ type LimitsConfig struct {
 	// DecodedBytes is the largest batch once decompressed. Default
 	// 512 KiB (wire.MaxDecodedBytes).
 	DecodedBytes int `yaml:"decoded_bytes"`
+	// NetworkRate is the most batches per second one client network (an
+	// IPv4 /24, an IPv6 /48) may send, on average; NetworkBurst how many at
+	// once. Past them: 429 with Retry-After. Default 100 and 400; a rate of
+	// 0 turns the limit off.
+	NetworkRate  *float64 `yaml:"network_rate"`
+	NetworkBurst int      `yaml:"network_burst"`
+	// SiteRate and SiteBurst limit each site the same way. Default 10000
+	// and 20000 (about 200,000 events a second); 0 turns the limit off.
+	SiteRate  *float64 `yaml:"site_rate"`
+	SiteBurst int      `yaml:"site_burst"`
+}
+
+// Default rate limits.
+const (
+	DefaultNetworkRate  = 100
+	DefaultNetworkBurst = 400
+	DefaultSiteRate     = 10_000
+	DefaultSiteBurst    = 20_000
+)
+
+// networkLimit and siteLimit are the limits l sets, with the defaults.
+func (l LimitsConfig) networkLimit() ratelimit.Limit {
+	return ratelimit.Limit{Rate: rateOr(l.NetworkRate, DefaultNetworkRate), Burst: or(l.NetworkBurst, DefaultNetworkBurst)}
+}
+
+func (l LimitsConfig) siteLimit() ratelimit.Limit {
+	return ratelimit.Limit{Rate: rateOr(l.SiteRate, DefaultSiteRate), Burst: or(l.SiteBurst, DefaultSiteBurst)}
+}
+
+func rateOr(r *float64, def float64) float64 {
+	if r == nil {
+		return def
+	}
+	return *r
 }
 
 // DedupeConfig configures the seen-set: each event id is remembered, per
@@ -203,6 +245,7 @@ func (c Config) withDefaults() Config {
 	c.Files.MaxFileBytes = or(c.Files.MaxFileBytes, DefaultMaxFileBytes)
 	c.Limits.BodyBytes = or(c.Limits.BodyBytes, wire.MaxBodyBytes)
 	c.Limits.DecodedBytes = or(c.Limits.DecodedBytes, wire.MaxDecodedBytes)
+	c.Spool = spoolDefaults(c.Spool, c.DataDir)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}

@@ -118,6 +118,9 @@ func readDataDir(t *testing.T, dir string) []dataFile {
 	defer dec.Close()
 	var files []dataFile
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && path == filepath.Join(dir, "spool") {
+			return filepath.SkipDir // the spool's binary segments: spoolFiles
+		}
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -136,6 +139,22 @@ func readDataDir(t *testing.T, dir string) []dataFile {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	return files
+}
+
+// spoolFiles returns the spool's files under dir, raw.
+func spoolFiles(t *testing.T, dir string) []dataFile {
+	t.Helper()
+	var files []dataFile
+	paths, _ := filepath.Glob(filepath.Join(dir, "spool", "*"))
+	for _, path := range paths {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(dir, path)
+		files = append(files, dataFile{filepath.ToSlash(rel), raw})
 	}
 	return files
 }

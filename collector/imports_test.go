@@ -26,11 +26,17 @@ func TestImportRules(t *testing.T) {
 		"collector/dedupe":        nil,
 		"collector/assets":        nil,
 		"collector/sink/filesink": {"collector/sink"},
+		"collector/spool":         nil,
+		"collector/sink/spooled":  {"collector/sink", "collector/spool"},
 		"collector/region":        nil,
 		"collector/channel":       nil,
+		"collector/clientip":      {"collector/site"},
+		"collector/ratelimit":     nil,
 		"collector/record":        {"collector/sink", "collector/sink/filesink"},
+		"collector/heatmap":       {"collector/sink", "collector/sink/filesink"},
 		"collector/ingest": {"collector/site", "collector/identity", "collector/enrich", "collector/row", "collector/sink",
-			"collector/region", "collector/record", "collector/sink/filesink", "collector/channel", "collector/dedupe"},
+			"collector/region", "collector/record", "collector/sink/filesink", "collector/channel", "collector/dedupe", "collector/spool",
+			"collector/clientip", "collector/ratelimit"},
 		"collector/cmd/crumbless": {"*"},
 	}
 	for pkg, allowed := range leaves {

@@ -30,7 +30,8 @@ func (s *Server) policy(ctx *fasthttp.RequestCtx) {
 		policyError(ctx, fasthttp.StatusNotFound, "unknown_site")
 		return
 	}
-	region := s.regions.Resolve(&ctx.Request.Header, ctx.RemoteIP())
+	client := s.clients.Resolve(ctx.RemoteIP(), ctx.Request.Header.Peek(fasthttp.HeaderXForwardedFor)).As16()
+	region := s.regions.Resolve(&ctx.Request.Header, client[:])
 	ctx.SetContentType("text/plain; charset=utf-8")
 	h.Set(fasthttp.HeaderCacheControl, "private, max-age=300")
 	prof, _ := st.Consent.Policy.ProfileFor(region)

@@ -27,6 +27,8 @@ func (s *Server) route(ctx *fasthttp.RequestCtx) {
 		ctx.SetContentType("text/plain; version=0.0.4; charset=utf-8")
 		s.metrics.WritePrometheus(ctx)
 		metrics.WriteProcessMetrics(ctx)
+	case "/report", "/report.png":
+		s.report(ctx, path) // demo mode only; static otherwise
 	default:
 		s.static(ctx, path)
 	}
@@ -45,6 +47,10 @@ func (s *Server) static(ctx *fasthttp.RequestCtx, path []byte) {
 func (s *Server) readyz(ctx *fasthttp.RequestCtx) {
 	if !s.ready.Load() {
 		ctx.Error("shutting down", fasthttp.StatusServiceUnavailable)
+		return
+	}
+	if s.spoolFull() {
+		ctx.Error("spool full", fasthttp.StatusServiceUnavailable)
 		return
 	}
 	ctx.SetBodyString("ok")

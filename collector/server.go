@@ -13,12 +13,15 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/crumbless/crumbless/collector/assets"
+	"github.com/crumbless/crumbless/collector/clientip"
 	"github.com/crumbless/crumbless/collector/identity"
 	"github.com/crumbless/crumbless/collector/ingest"
 	"github.com/crumbless/crumbless/collector/record"
 	"github.com/crumbless/crumbless/collector/region"
 	"github.com/crumbless/crumbless/collector/sink/filesink"
+	"github.com/crumbless/crumbless/collector/sink/spooled"
 	"github.com/crumbless/crumbless/collector/site"
+	"github.com/crumbless/crumbless/collector/spool"
 )
 
 // ErrServerClosed is returned by Serve after Shutdown.
@@ -37,8 +40,11 @@ type Server struct {
 	pages   fasthttp.RequestHandler // nil when no pages are served
 	keyer   *identity.Keyer
 	sink    *filesink.Sink
+	spool   *spool.Spool
+	relay   *spooled.Relay
 	sites   *site.Registry
 	regions *region.Resolver
+	clients *clientip.Resolver
 	records *record.Writer
 
 	stopPages    chan struct{}
@@ -138,7 +144,9 @@ func (s *Server) Addr() net.Addr {
 }
 
 // Shutdown stops accepting connections, waits for requests in flight to
-// finish (or ctx to end), completes and renames every open file, and
+// finish (or ctx to end), drains the spool into the file sink (what ctx
+// leaves undrained is replayed at the next start), completes and renames
+// every open file, moves the spool's cursor past them, and
 // destroys the salts. It is idempotent: later calls return the first
 // call's result.
 func (s *Server) Shutdown(ctx context.Context) error {
@@ -156,6 +164,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		if err := s.http.ShutdownWithContext(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("draining requests: %w", err))
 		}
+		errs = append(errs, s.drainSpool(ctx))
 		errs = append(errs, s.release())
 		if err := errors.Join(errs...); err != nil {
 			s.shutErr = fmt.Errorf("shutting down: %w", err)
@@ -176,10 +185,7 @@ func (s *Server) release() error {
 	if s.keyer != nil {
 		s.keyer.Close()
 	}
-	var errs []error
-	if s.sink != nil {
-		errs = append(errs, s.sink.Close())
-	}
+	errs := s.closeSinkAndSpool()
 	if s.records != nil {
 		errs = append(errs, s.records.Close())
 	}

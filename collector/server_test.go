@@ -123,7 +123,14 @@ func TestServerEndToEnd(t *testing.T) {
 func checkFiles(t *testing.T, dir, site string) []map[string]any {
 	t.Helper()
 	part := regexp.MustCompile(`^events/site=` + regexp.QuoteMeta(site) +
-		`/date=\d{4}-\d{2}-\d{2}/hour=\d{2}/part-\d{8}T\d{6}-[0-9a-f]{8}-\d{6}\.ndjson\.zst$`)
+		`/date=\d{4}-\d{2}-\d{2}/hour=\d{2}/part-\d{8}T\d{6}-[0-9a-f]{8}-\d{6}(-p\d+-\d+)?\.ndjson\.zst$`)
+	for _, f := range spoolFiles(t, dir) {
+		for _, secret := range []string{"127.0.0.1", testUA, "Macintosh", "::1"} {
+			if bytes.Contains(f.plain, []byte(secret)) {
+				t.Errorf("%s contains %q", f.path, secret)
+			}
+		}
+	}
 	var rows []map[string]any
 	for _, f := range readDataDir(t, dir) {
 		if !part.MatchString(f.path) {

@@ -47,11 +47,13 @@ func (ps *problems) add(path, format string, args ...any) {
 func (c Config) Validate() error {
 	var ps problems
 	validateListen(&ps, c.Listen)
+	validateNetworks(&ps, "trusted_proxies", c.TrustedProxies)
 	validateSites(&ps, c.Sites, c.Demo)
 	validateFiles(&ps, c.Files, c.withDefaults().Files)
 	validateLimits(&ps, c.Limits, c.withDefaults().Limits)
 	validateDedupe(&ps, c.Dedupe)
 	validateRegion(&ps, c.Region)
+	validateSpool(&ps, c.Spool, c.withDefaults().Spool)
 	if len(ps) == 0 {
 		return nil
 	}
@@ -129,6 +131,18 @@ func validateLimits(ps *problems, l, eff LimitsConfig) {
 	}
 	if l.DecodedBytes < 0 {
 		ps.add("limits.decoded_bytes", "%d is negative; leave it out for the default of 512 KiB", l.DecodedBytes)
+	}
+	for _, r := range []struct {
+		name  string
+		rate  *float64
+		burst int
+	}{{"network", l.NetworkRate, l.NetworkBurst}, {"site", l.SiteRate, l.SiteBurst}} {
+		if r.rate != nil && (*r.rate < 0 || *r.rate != *r.rate) {
+			ps.add("limits."+r.name+"_rate", "%v is not a rate; give batches per second, or 0 for no limit", *r.rate)
+		}
+		if r.burst < 0 {
+			ps.add("limits."+r.name+"_burst", "%d is negative; leave it out for the default", r.burst)
+		}
 	}
 	if l.BodyBytes >= 0 && l.DecodedBytes >= 0 && eff.DecodedBytes < eff.BodyBytes {
 		ps.add("limits.decoded_bytes", "%d is smaller than the body limit (%d); an uncompressed batch that fits the body limit would still be refused", eff.DecodedBytes, eff.BodyBytes)

@@ -10,13 +10,16 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/crumbless/crumbless/collector/assets"
+	"github.com/crumbless/crumbless/collector/clientip"
 	"github.com/crumbless/crumbless/collector/dedupe"
 	"github.com/crumbless/crumbless/collector/enrich"
 	"github.com/crumbless/crumbless/collector/identity"
 	"github.com/crumbless/crumbless/collector/ingest"
+	"github.com/crumbless/crumbless/collector/ratelimit"
 	"github.com/crumbless/crumbless/collector/record"
 	"github.com/crumbless/crumbless/collector/region"
 	"github.com/crumbless/crumbless/collector/sink/filesink"
+	"github.com/crumbless/crumbless/collector/sink/spooled"
 	"github.com/crumbless/crumbless/collector/site"
 	"github.com/crumbless/crumbless/sdk"
 )
@@ -64,7 +67,13 @@ func (s *Server) build() error {
 	if s.sink, err = filesink.Open(s.fileSinkConfig()); err != nil {
 		return err
 	}
+	if err := s.openSpool(); err != nil {
+		return err
+	}
 	if s.regions, err = region.New(region.Config(s.cfg.Region)); err != nil {
+		return err
+	}
+	if s.clients, err = clientip.New(s.cfg.TrustedProxies); err != nil {
 		return err
 	}
 	if s.records, err = record.Open(s.recordConfig()); err != nil {
@@ -98,6 +107,7 @@ func (s *Server) fileSinkConfig() filesink.Config {
 		RollInterval:  s.cfg.Files.RollInterval,
 		FlushInterval: s.cfg.Files.FlushInterval,
 		MaxFileBytes:  s.cfg.Files.MaxFileBytes,
+		Spooled:       true,
 		Now:           s.cfg.Now,
 		Logger:        s.log,
 		Metrics:       s.metrics,
@@ -123,8 +133,11 @@ func (s *Server) ingestConfig(sites *site.Registry) ingest.Config {
 	return ingest.Config{
 		Sites:              sites,
 		Regions:            s.regions,
+		ClientIP:           s.clients,
+		Networks:           ratelimit.NewNetworks(s.cfg.Limits.networkLimit()),
+		SiteRates:          siteRates(s.cfg.Sites, s.cfg.Limits.siteLimit()),
 		Records:            s.records,
-		Sink:               s.sink,
+		Sink:               spooled.NewWriter(s.spool),
 		Keyer:              s.keyer,
 		Agents:             enrich.NewClassifier(0),
 		MaxBodyBytes:       s.cfg.Limits.BodyBytes,
@@ -170,4 +183,13 @@ func (s *Server) pagesHandler() fasthttp.RequestHandler {
 		PathNotFound: notFound,
 	}
 	return fs.NewRequestHandler()
+}
+
+// siteRates gives each configured site its own rate limiter (nil: no limit).
+func siteRates(sites []SiteConfig, l ratelimit.Limit) map[string]*ratelimit.Site {
+	m := make(map[string]*ratelimit.Site, len(sites))
+	for _, c := range sites {
+		m[c.ID] = ratelimit.NewSite(l)
+	}
+	return m
 }

@@ -50,6 +50,9 @@ func (h *Handler) post(ctx *fasthttp.RequestCtx) {
 		h.reject(ctx, ReasonBodyTooLarge, "body over the limit", nil)
 		return
 	}
+	if !h.allowNetwork(ctx) {
+		return
+	}
 	w := h.acquireWork()
 	defer h.releaseWork(w)
 	b, ok := h.parse(ctx, w, body)
@@ -127,6 +130,10 @@ func (h *Handler) admit(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch) (*site
 	s, ok := h.cfg.Sites.Lookup(b.Site)
 	if !ok {
 		h.reject(ctx, ReasonUnknownSite, "no such site", b.Site)
+		return nil, false
+	}
+	if wait := h.cfg.SiteRates[string(b.Site)].Allow(h.cfg.Now()); wait > 0 {
+		h.limited(ctx, ReasonSiteRateLimited, wait, b.Site)
 		return nil, false
 	}
 	if !h.identify(ctx, w, b, s) {

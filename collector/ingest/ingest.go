@@ -48,9 +48,11 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/crumbless/crumbless/collector/channel"
+	"github.com/crumbless/crumbless/collector/clientip"
 	"github.com/crumbless/crumbless/collector/dedupe"
 	"github.com/crumbless/crumbless/collector/enrich"
 	"github.com/crumbless/crumbless/collector/identity"
+	"github.com/crumbless/crumbless/collector/ratelimit"
 	"github.com/crumbless/crumbless/collector/region"
 	"github.com/crumbless/crumbless/collector/sink"
 	"github.com/crumbless/crumbless/collector/site"
@@ -65,6 +67,14 @@ type Config struct {
 	Keyer  *identity.Keyer
 	Agents *enrich.Classifier
 
+	// ClientIP picks the client address of a page's request: the peer, or
+	// what a trusted proxy forwarded; nil means the peer.
+	ClientIP *clientip.Resolver
+	// Networks limits each client network's rate; nil means no limit.
+	Networks *ratelimit.Networks
+	// SiteRates limits each site's rate, by site id; a site not in it has
+	// no limit.
+	SiteRates map[string]*ratelimit.Site
 	// Regions resolves the visitor's region; nil means every region is
 	// unknown (the strictest profile).
 	Regions *region.Resolver

@@ -19,11 +19,18 @@ const (
 	ReasonUnknownSite      = "unknown_site"       // 403: no such site configured
 	ReasonOriginMissing    = "origin_missing"     // 403: no Origin header, outside demo mode
 	ReasonOriginNotAllowed = "origin_not_allowed" // 403: Origin not among the site's origins
+	ReasonRateLimited      = "rate_limited"       // 429: the client's network is over its rate (Retry-After)
+	ReasonSiteRateLimited  = "site_rate_limited"  // 429: the site is over its rate (Retry-After)
 )
 
 // ReasonWriteFailed is sent with 503 when the sink could not store an
 // accepted batch; the sender should retry. It is not a rejection.
 const ReasonWriteFailed = "write_failed"
+
+// ReasonSpoolFull is sent with 503 and Retry-After when the spool's disk
+// budget is spent (the sinks are behind); counted in
+// crumbless_batches_spool_full_total. It is not a rejection.
+const ReasonSpoolFull = "spool_full"
 
 // ReasonHeader is the response header that carries the reason.
 const ReasonHeader = "X-Crumbless-Reason"
@@ -38,6 +45,8 @@ var statusOf = map[string]int{
 	ReasonOriginMissing:    fasthttp.StatusForbidden,
 	ReasonOriginNotAllowed: fasthttp.StatusForbidden,
 	ReasonExcluded:         fasthttp.StatusNoContent,
+	ReasonRateLimited:      fasthttp.StatusTooManyRequests,
+	ReasonSiteRateLimited:  fasthttp.StatusTooManyRequests,
 }
 
 // Every way sdk/wire refuses a batch is a 400.
@@ -55,6 +64,7 @@ type counters struct {
 	acceptedBatch  *metrics.Counter
 	acceptedEvents *metrics.Counter
 	failedBatch    *metrics.Counter
+	spoolFull      *metrics.Counter
 	consentCounters
 	dedupeCounters
 }
@@ -68,6 +78,7 @@ func (c *counters) register(set *metrics.Set) {
 	c.acceptedBatch = set.NewCounter("crumbless_batches_accepted_total")
 	c.acceptedEvents = set.NewCounter("crumbless_events_accepted_total")
 	c.failedBatch = set.NewCounter("crumbless_batches_failed_total")
+	c.spoolFull = set.NewCounter("crumbless_batches_spool_full_total")
 	c.consentCounters.register(set)
 	c.dedupeCounters.register(set)
 }

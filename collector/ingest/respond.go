@@ -2,7 +2,13 @@ package ingest
 
 import (
 	"github.com/valyala/fasthttp"
+
+	"github.com/crumbless/crumbless/collector/spool"
 )
+
+// spoolFullRetryAfter is the Retry-After, in seconds, of a spool_full
+// answer: long enough for a sink to catch up on some of its backlog.
+const spoolFullRetryAfter = "10"
 
 // maxLogged bounds how much of a client-sent value reaches a log line.
 const maxLogged = 100
@@ -46,8 +52,18 @@ func (h *Handler) reject(ctx *fasthttp.RequestCtx, reason, detail string, site [
 	h.logRejection(ctx, reason, detail, site)
 }
 
-// fail answers a batch the sink could not store: 503, retry later.
+// fail answers a batch the sink could not store: 503, retry later. A
+// spool whose disk budget is spent answers spool_full.
 func (h *Handler) fail(ctx *fasthttp.RequestCtx, err error) {
+	if err == spool.ErrFull {
+		h.counters.spoolFull.Inc()
+		ctx.Response.Header.Set(fasthttp.HeaderRetryAfter, spoolFullRetryAfter)
+		respond(ctx, fasthttp.StatusServiceUnavailable, ReasonSpoolFull)
+		if ok, n := h.throttle.allow(ReasonSpoolFull, h.cfg.Now()); ok {
+			h.cfg.Logger.Warn("the spool's disk budget is spent; refusing batches until the sinks catch up", "suppressed", n)
+		}
+		return
+	}
 	h.counters.failedBatch.Inc()
 	ctx.Response.Header.Set(fasthttp.HeaderRetryAfter, "5")
 	respond(ctx, fasthttp.StatusServiceUnavailable, ReasonWriteFailed)

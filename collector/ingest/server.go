@@ -51,7 +51,8 @@ func (h *Handler) identify(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, s *
 	token, bearer := bearerToken(hdr.Peek(fasthttp.HeaderAuthorization))
 	ip, ua := hdr.Peek(HeaderVisitorIP), hdr.Peek(HeaderVisitorUA)
 	if !bearer && len(ip) == 0 && len(ua) == 0 {
-		w.who = sender{ip: ctx.RemoteIP(), ua: ctx.UserAgent(), hdr: hdr}
+		w.whoIP = h.cfg.ClientIP.Resolve(ctx.RemoteIP(), hdr.Peek(fasthttp.HeaderXForwardedFor)).As16()
+		w.who = sender{ip: w.whoIP[:], ua: ctx.UserAgent(), hdr: hdr}
 		return true
 	}
 	if !bearer || !secretMatches(s, token) {

@@ -23,6 +23,10 @@ type Batch struct {
 	// Rows holds Events NDJSON rows, each ending in '\n'.
 	Rows   []byte
 	Events int
+	// Pos is the spool position of the record the batch was read from;
+	// 0 for a batch that did not come from the spool. Positions increase
+	// in the order batches are handed to a sink.
+	Pos uint64
 }
 
 // Sink stores batches.
@@ -34,6 +38,26 @@ type Sink interface {
 	// Close writes out what is buffered and releases the sink. It is
 	// idempotent; WriteBatch after Close returns ErrClosed.
 	Close() error
+}
+
+// Positioned is a Sink that is fed from the spool and tells which
+// positions it has made durable, so that the spool's cursor moves only past
+// them (collector/sink/spooled). A Sink that is not Positioned is taken to
+// have made a batch durable when WriteBatch returns.
+type Positioned interface {
+	Sink
+	// Durable returns the highest position p such that every batch
+	// handed to WriteBatch at or below p is durable; lost reports that a
+	// batch already accepted by WriteBatch was lost since (a file could
+	// not be completed), so the caller must Reset and hand the batches
+	// after its cursor again.
+	Durable() (p uint64, lost bool)
+	// Reset drops whatever is not durable yet and forgets the positions
+	// handed after cursor, so that those batches can be handed again.
+	Reset(cursor uint64) error
+	// Committed tells the sink that the spool's cursor moved to cursor:
+	// no batch at or below it will be handed again.
+	Committed(cursor uint64)
 }
 
 // ErrClosed is returned by WriteBatch after Close.

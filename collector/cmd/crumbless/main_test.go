@@ -211,7 +211,7 @@ func postBatch(t *testing.T, url string) {
 func checkOneFile(t *testing.T, data string) {
 	t.Helper()
 	var files []string
-	filepath.WalkDir(data, func(path string, d fs.DirEntry, err error) error {
+	filepath.WalkDir(filepath.Join(data, "events"), func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			files = append(files, path)
 		}
@@ -220,6 +220,10 @@ func checkOneFile(t *testing.T, data string) {
 	if len(files) != 1 || !strings.HasSuffix(files[0], ".ndjson.zst") || strings.Contains(filepath.Base(files[0]), ".tmp") ||
 		!strings.Contains(files[0], filepath.Join("events", "site=demo.test")) {
 		t.Errorf("files after shutdown: %v", files)
+	}
+	// The spool was drained into the file: its cursor is at the batch.
+	if cursor, err := os.ReadFile(filepath.Join(data, "spool", "files.cursor")); err != nil || string(cursor) != "1" {
+		t.Errorf("spool cursor after shutdown: %q, %v", cursor, err)
 	}
 }
 

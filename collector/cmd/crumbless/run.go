@@ -19,6 +19,8 @@ commands:
   serve          run the collector (crumbless serve -h for its flags)
   check-config   check a configuration file and list every problem
   consent verify check the consent records' hash chains (-data DIR [-site SITE])
+  heatmap        aggregate a day of heatmap rows, or render a page's heatmap as PNG
+                 (crumbless heatmap for the flags)
   version        print the version
 `
 
@@ -36,6 +38,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return checkConfig(args[1:], stdout, stderr)
 	case "consent":
 		return consentCmd(args[1:], stdout, stderr)
+	case "heatmap":
+		return heatmapCmd(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return exitOK

@@ -10,6 +10,18 @@
 // complete: on its roll interval, on reaching its size, when its hour ends,
 // and on Close. A reader never sees a partial file.
 //
+// A sink fed from the spool (Config.Spooled) writes exactly once across
+// crashes: each batch carries its spool position, a complete file's name
+// carries the range of positions of its batches
+// (part-…-<seq>-p<first>-<last>.ndjson.zst), and at Open the sink indexes
+// the names already published. Each file holds every batch of its site and
+// hour within its range (batches arrive in position order), so a replayed
+// batch whose position lies within a published range of its own site and
+// hour is already in a file and is skipped. Durable tells the spool's relay
+// how far every batch is in a complete file, and the relay moves the
+// spool's cursor no further: whatever was only in a temporary file when
+// the collector died is replayed, and the temporary files are removed.
+//
 // It must not import collector or any collector/<x> package other than
 // collector/sink.
 package filesink
@@ -50,6 +62,12 @@ type Config struct {
 	// rolls (a file is rolled after the batch that reaches it). The file on
 	// disk is several times smaller. Default 64 MiB.
 	MaxFileBytes int64
+	// Spooled says batches come from the spool with positions
+	// (sink.Batch.Pos): file names carry their range, Open indexes the
+	// published ones and removes temporary files left by a crash (their
+	// batches are replayed), and a replayed batch already in a file is
+	// skipped.
+	Spooled bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives warnings and errors; nil means slog.Default().

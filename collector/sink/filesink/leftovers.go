@@ -11,7 +11,8 @@ import (
 const maxLeftoverWarnings = 10
 
 // warnLeftovers logs the temporary files a crashed collector left under
-// root. Their rows are not recovered yet; the durable spool will.
+// root, for a sink that is not fed from the spool (consent records). A
+// spooled sink removes them instead: their batches are replayed.
 func warnLeftovers(log *slog.Logger, root string) {
 	n := 0
 	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {

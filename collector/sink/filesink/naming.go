@@ -3,6 +3,7 @@ package filesink
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -63,6 +64,33 @@ func partitionDir(root, site string, hour int64, daily bool) string {
 // fileName returns part-<yyyymmddThhmmss>-<node>-<seq>.ndjson.zst.
 func fileName(opened time.Time, node string, seq uint64) string {
 	return fmt.Sprintf("part-%s-%s-%06d%s", opened.UTC().Format("20060102T150405"), node, seq, fileExt)
+}
+
+// positionedName returns final with the range of spool positions before
+// its extension: part-…-<seq>-p<lo>-<hi>.ndjson.zst; final itself when lo
+// is 0.
+func positionedName(final string, lo, hi uint64) string {
+	if lo == 0 {
+		return final
+	}
+	return fmt.Sprintf("%s-p%d-%d%s", strings.TrimSuffix(final, fileExt), lo, hi, fileExt)
+}
+
+// parsePositions returns the range of spool positions in a complete file's
+// name, or ok false.
+func parsePositions(name string) (lo, hi uint64, ok bool) {
+	stem, found := strings.CutSuffix(name, fileExt)
+	i := strings.LastIndex(stem, "-p")
+	if !found || !strings.HasPrefix(name, "part-") || i < 0 {
+		return 0, 0, false
+	}
+	los, his, found := strings.Cut(stem[i+2:], "-")
+	lo, err1 := strconv.ParseUint(los, 10, 64)
+	hi, err2 := strconv.ParseUint(his, 10, 64)
+	if !found || err1 != nil || err2 != nil || lo == 0 || hi < lo {
+		return 0, 0, false
+	}
+	return lo, hi, true
 }
 
 // tmpName returns the hidden name a file is written under.

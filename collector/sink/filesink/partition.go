@@ -22,6 +22,7 @@ type partition struct {
 	enc    *zstd.Encoder
 	rows   int64 // uncompressed bytes written
 	disk   counter
+	lo, hi uint64 // spool positions of the first and last batch; 0 when none
 }
 
 // counter counts the bytes written through it.
@@ -54,8 +55,10 @@ func openPartition(root, site string, hour int64, daily bool, opened time.Time, 
 	return p, nil
 }
 
-func (p *partition) tmpPath() string   { return filepath.Join(p.dir, tmpName(p.final)) }
-func (p *partition) finalPath() string { return filepath.Join(p.dir, p.final) }
+func (p *partition) tmpPath() string { return filepath.Join(p.dir, tmpName(p.final)) }
+func (p *partition) finalPath() string {
+	return filepath.Join(p.dir, positionedName(p.final, p.lo, p.hi))
+}
 
 func (p *partition) write(rows []byte) error {
 	if _, err := p.enc.Write(rows); err != nil {

@@ -12,6 +12,7 @@ func (s *Sink) detachLocked(key partKey, p *partition) *partition {
 	delete(s.parts, key)
 	s.open.Add(-1)
 	s.rolling.Add(1)
+	s.completingLocked(p)
 	return p
 }
 
@@ -21,6 +22,7 @@ func (s *Sink) abandonLocked(key partKey, p *partition) {
 	delete(s.parts, key)
 	s.open.Add(-1)
 	p.abandon()
+	s.lostLocked(p)
 	s.log.Error("abandoned a file after a write error; its rows stay in the temporary file",
 		"file", p.tmpPath())
 }
@@ -30,6 +32,7 @@ func (s *Sink) complete(p *partition) error {
 	defer s.rolling.Done()
 	err := p.complete()
 	s.bytesWritten.Add(int(p.disk.n))
+	s.completed(p, err == nil)
 	if err != nil {
 		s.writeErrors.Inc()
 		s.log.Error("completing a file failed; its rows stay in the temporary file",

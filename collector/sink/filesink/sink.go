@@ -1,6 +1,7 @@
 package filesink
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -38,8 +39,10 @@ type Sink struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	rowsWritten, bytesWritten, filesRolled, writeErrors *metrics.Counter
-	open                                                atomic.Int64
+	positions // spool positions, under mu
+
+	rowsWritten, bytesWritten, filesRolled, writeErrors, skipped *metrics.Counter
+	open                                                         atomic.Int64
 }
 
 // partKey finds an open partition: xxhash of the site id, and the hour.
@@ -50,7 +53,7 @@ type partKey struct {
 	hour int64
 }
 
-var _ sink.Sink = (*Sink)(nil)
+var _ sink.Positioned = (*Sink)(nil)
 
 // Open creates the directory (so a data directory that cannot be written
 // fails at start-up, not at the first batch), warns about temporary files left by a crash,
@@ -77,7 +80,13 @@ func Open(cfg Config) (*Sink, error) {
 		return nil, fmt.Errorf("opening file sink: creating %q: %w", s.root, err)
 	}
 	s.register(cfg.Metrics)
-	warnLeftovers(s.log, s.root)
+	if cfg.Spooled {
+		if err := s.loadPublished(); err != nil {
+			return nil, fmt.Errorf("opening file sink: %w", err)
+		}
+	} else {
+		warnLeftovers(s.log, s.root)
+	}
 	go s.loop()
 	return s, nil
 }
@@ -87,6 +96,7 @@ func (s *Sink) register(set *metrics.Set) {
 	s.bytesWritten = set.NewCounter("crumbless_file_written_bytes_total")
 	s.filesRolled = set.NewCounter("crumbless_files_completed_total")
 	s.writeErrors = set.NewCounter("crumbless_file_write_errors_total")
+	s.skipped = set.NewCounter("crumbless_file_replayed_batches_skipped_total")
 	set.NewGauge("crumbless_files_open", func() float64 { return float64(s.open.Load()) })
 }
 
@@ -121,6 +131,11 @@ func (s *Sink) WriteBatch(_ context.Context, b *sink.Batch) error {
 // writeLocked writes b and returns its partition, detached, if it is full.
 func (s *Sink) writeLocked(b *sink.Batch, hour int64) (full *partition, err error) {
 	key := partKey{xxhash.Sum64(b.Site), hour}
+	if b.Pos > 0 && s.publishedLocked(key, b.Site, b.Pos) {
+		s.last = max(s.last, b.Pos)
+		s.skipped.Inc()
+		return nil, nil
+	}
 	p, err := s.partitionLocked(key, b)
 	if err != nil {
 		return nil, err
@@ -130,6 +145,10 @@ func (s *Sink) writeLocked(b *sink.Batch, hour int64) (full *partition, err erro
 		return nil, err
 	}
 	s.rowsWritten.Add(len(b.Rows))
+	if b.Pos > 0 {
+		p.lo, p.hi = cmp.Or(p.lo, b.Pos), b.Pos
+		s.last = max(s.last, b.Pos)
+	}
 	if p.rows >= s.cfg.MaxFileBytes {
 		return s.detachLocked(key, p), nil
 	}

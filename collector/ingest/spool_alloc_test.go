@@ -1,0 +1,36 @@
+//go:build !race
+
+package ingest
+
+import (
+	"testing"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/crumbless/crumbless/collector/sink/spooled"
+	"github.com/crumbless/crumbless/collector/spool"
+)
+
+// TestSpooledHandleAllocatesNothing holds the whole warm path into the real
+// spool (framing, group commit, fsync, waking the appender and the
+// readers) to zero allocations per batch.
+func TestSpooledHandleAllocatesNothing(t *testing.T) {
+	sp, err := spool.Open(spool.Config{Dir: t.TempDir(), Consumers: []string{"files"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Close()
+	e := newEnv(t, func(c *Config) { c.Sink = spooled.NewWriter(sp) })
+	ctx := newRequestCtx(gzipped(t, batchJSON("example.com", 20)))
+	run := func() {
+		ctx.Response.Reset()
+		e.h.Handle(ctx)
+		if ctx.Response.StatusCode() != fasthttp.StatusAccepted {
+			t.Fatalf("status %d", ctx.Response.StatusCode())
+		}
+	}
+	run()
+	if n := testing.AllocsPerRun(100, run); n != 0 {
+		t.Errorf("%.1f allocations per batch, want 0", n)
+	}
+}

@@ -1,0 +1,169 @@
+package spool
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"sync"
+)
+
+// waiter is one appender waiting for its group's fsync.
+type waiter struct {
+	pos  uint64
+	err  error
+	done chan struct{}
+}
+
+var waiters = sync.Pool{New: func() any { return &waiter{done: make(chan struct{}, 1)} }}
+
+// Append appends rec and returns its position once it is on disk and
+// fsynced. See AppendParts.
+func (s *Spool) Append(ctx context.Context, rec []byte) (uint64, error) {
+	return s.AppendParts(ctx, nil, rec)
+}
+
+// AppendParts appends the record head ‖ body (so a caller can frame a
+// payload without copying it) and returns its position once it is on disk
+// and fsynced. ctx is checked before the record is queued; once queued, the
+// record is written whatever happens to ctx, and AppendParts waits for the
+// fsync. It fails at once with ErrFull when the disk budget is spent.
+// A warm AppendParts allocates nothing.
+func (s *Spool) AppendParts(ctx context.Context, head, body []byte) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n := len(head) + len(body)
+	if n > s.cfg.MaxRecordBytes {
+		return 0, ErrTooLarge
+	}
+	w := waiters.Get().(*waiter)
+	if err := s.enqueue(w, head, body); err != nil {
+		waiters.Put(w)
+		return 0, err
+	}
+	<-w.done
+	pos, err := w.pos, w.err
+	w.pos, w.err = 0, nil
+	waiters.Put(w)
+	return pos, err
+}
+
+// enqueue frames a record into the pending group and wakes the committer.
+// The CRC is computed on the copy in the pending buffer: head and body
+// stay the caller's, and may live on its stack.
+func (s *Spool) enqueue(w *waiter, head, body []byte) error {
+	size := int64(headerSize + len(head) + len(body))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.closed:
+		return ErrClosed
+	case s.err != nil:
+		return s.err
+	case s.live+s.writing+int64(len(s.pending))+size > s.cfg.BudgetBytes:
+		s.full = true
+		s.counters.full.Inc()
+		return ErrFull
+	}
+	at := len(s.pending)
+	s.pending = append(append(append(s.pending, make([]byte, headerSize)...), head...), body...)
+	rec := s.pending[at+headerSize:]
+	binary.LittleEndian.PutUint32(s.pending[at:], uint32(len(rec)))
+	binary.LittleEndian.PutUint32(s.pending[at+4:], recordCRC(s.pending[at:at+4], rec))
+	s.waiters = append(s.waiters, w)
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// commitLoop is the committer: it writes each pending group and fsyncs it
+// once. On Close it commits what is pending and returns.
+func (s *Spool) commitLoop() {
+	defer close(s.done)
+	for range s.kick {
+		s.commitGroup()
+	}
+	s.commitGroup()
+}
+
+// commitGroup takes the pending records, writes and fsyncs them, numbers
+// them and wakes their appenders and the readers.
+func (s *Spool) commitGroup() {
+	s.mu.Lock()
+	buf, ws := s.pending, s.waiters
+	if len(ws) == 0 {
+		s.mu.Unlock()
+		return
+	}
+	s.pending, s.waiters = s.spare[:0], s.spareW[:0]
+	s.writing = int64(len(buf))
+	err := s.err
+	s.mu.Unlock()
+	if err == nil {
+		err = s.write(buf)
+	}
+	s.mu.Lock()
+	s.writing = 0
+	first := s.next
+	if err != nil {
+		s.err = err
+	} else {
+		s.next += uint64(len(ws))
+		s.live += int64(len(buf))
+		s.segs[len(s.segs)-1].size += int64(len(buf))
+		s.wakeReadersLocked()
+	}
+	s.mu.Unlock()
+	s.counters.group(len(ws), err)
+	for i, w := range ws {
+		if err != nil {
+			w.err = err
+		} else {
+			w.pos = first + uint64(i)
+		}
+		w.done <- struct{}{}
+	}
+	clear(ws)
+	s.mu.Lock()
+	if cap(buf) <= maxKeptGroupBytes {
+		s.spare = buf[:0]
+	} else {
+		s.spare = make([]byte, 0, groupBytes)
+	}
+	s.spareW = ws[:0]
+	s.mu.Unlock()
+}
+
+// wakeReadersLocked tells every reader that records were committed (or
+// that the spool is closing), without allocating: each reader has a
+// one-slot channel, and a token already there is as good as a new one.
+func (s *Spool) wakeReadersLocked() {
+	for _, r := range s.readers {
+		select {
+		case r.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// write appends a group to the active segment, first starting a new
+// segment if the active one is full, and fsyncs it.
+func (s *Spool) write(buf []byte) error {
+	s.mu.Lock()
+	size, next := s.segs[len(s.segs)-1].size, s.next
+	s.mu.Unlock()
+	if size >= s.cfg.SegmentBytes {
+		if err := s.newSegment(next); err != nil {
+			return fmt.Errorf("rotating spool segment: %w", err)
+		}
+	}
+	if _, err := s.active.Write(buf); err != nil {
+		return fmt.Errorf("writing spool segment: %w", err)
+	}
+	if err := s.active.Sync(); err != nil {
+		return fmt.Errorf("syncing spool segment: %w", err)
+	}
+	return nil
+}
