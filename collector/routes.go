@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"time"
 
 	"github.com/VictoriaMetrics/metrics"
 	"github.com/valyala/fasthttp"
@@ -16,9 +17,13 @@ func (s *Server) route(ctx *fasthttp.RequestCtx) {
 	path := ctx.Path()
 	switch string(path) {
 	case "/e":
+		start := time.Now()
 		s.ingest.Handle(ctx)
+		s.latency.ingest.UpdateDuration(start)
 	case "/c":
+		start := time.Now()
 		s.policy(ctx)
+		s.latency.policy.UpdateDuration(start)
 	case "/healthz":
 		ctx.SetBodyString("ok")
 	case "/readyz":

@@ -33,6 +33,9 @@ type Server struct {
 	cfg     Config // with defaults
 	log     *slog.Logger
 	metrics *metrics.Set
+	// latency holds the time requests to /e and /c take, as histograms
+	// (crumbless_ingest_duration_seconds, crumbless_policy_duration_seconds).
+	latency struct{ ingest, policy *metrics.Histogram }
 
 	http    *fasthttp.Server
 	ingest  *ingest.Handler
@@ -70,6 +73,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	cfg = cfg.withDefaults()
 	s := &Server{cfg: cfg, log: cfg.Logger, metrics: metrics.NewSet()}
+	s.latency.ingest = s.metrics.NewHistogram("crumbless_ingest_duration_seconds")
+	s.latency.policy = s.metrics.NewHistogram("crumbless_policy_duration_seconds")
 	if err := s.build(); err != nil {
 		s.release()
 		return nil, err

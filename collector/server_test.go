@@ -97,7 +97,8 @@ func TestServerEndToEnd(t *testing.T) {
 		t.Fatalf("POST /e: %s, headers %v", resp.Status, resp.Header)
 	}
 	if resp, body := get(t, "GET", url+"/metrics"); resp.StatusCode != 200 ||
-		!strings.Contains(string(body), "crumbless_events_accepted_total 3") {
+		!strings.Contains(string(body), "crumbless_events_accepted_total 3") ||
+		!strings.Contains(string(body), "crumbless_ingest_duration_seconds_count 1") {
 		t.Errorf("metrics:\n%s", body)
 	}
 

@@ -244,3 +244,39 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestServeProfiles: -pprof serves Go's profiling index on its own
+// address, and only then.
+func TestServeProfiles(t *testing.T) {
+	testAssets = []sdk.Asset{{Name: "crumbless.js", ContentType: "text/javascript", Body: []byte("x")}}
+	t.Cleanup(func() { testAssets = nil })
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := free.Addr().String()
+	free.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	exit := make(chan int, 1)
+	go func() {
+		exit <- run(ctx, []string{"serve", "-demo", "-listen", "127.0.0.1:0", "-data", t.TempDir(), "-pprof", addr}, io.Discard, logs)
+	}()
+	url := waitListening(t, logs.String, exit)
+	resp, err := http.Get("http://" + addr + "/debug/pprof/")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("GET the profiling index: %v, %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	if resp, err := http.Get(url + "/debug/pprof/"); err == nil {
+		if resp.StatusCode == http.StatusOK {
+			t.Errorf("the collector's own address serves the profiles")
+		}
+		resp.Body.Close()
+	}
+	cancel()
+	if code := <-exit; code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}

@@ -26,12 +26,20 @@ var testAssets []sdk.Asset
 func serve(ctx context.Context, args []string, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cfg, code := serveConfig(args, stderr)
+	cfg, profile, code := serveConfig(args, stderr)
 	if code != exitOK {
 		return code
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	cfg.Logger, cfg.Assets = log, testAssets
+	if profile != "" {
+		stopProfiling, err := serveProfiles(profile, log)
+		if err != nil {
+			log.Error(err.Error())
+			return exitFail
+		}
+		defer stopProfiling()
+	}
 	srv, err := collector.New(cfg)
 	if err != nil {
 		log.Error("cannot start: " + err.Error())
@@ -66,8 +74,9 @@ func shutdown(srv *collector.Server, served <-chan error, log *slog.Logger) int 
 }
 
 // serveConfig reads -config, if given, and lets the other flags override
-// it: a flag left out keeps the file's value (or the default).
-func serveConfig(args []string, stderr io.Writer) (collector.Config, int) {
+// it: a flag left out keeps the file's value (or the default). profile is
+// -pprof's address, or empty.
+func serveConfig(args []string, stderr io.Writer) (cfg collector.Config, profile string, code int) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	path := fs.String("config", "", "configuration `FILE` (YAML); flags override it")
@@ -75,19 +84,19 @@ func serveConfig(args []string, stderr io.Writer) (collector.Config, int) {
 	data := fs.String("data", collector.DefaultDataDir, "`DIR`ectory for output files")
 	demo := fs.Bool("demo", false, "demo mode: any site, from http://localhost:* and http://127.0.0.1:*")
 	pages := fs.String("pages", collector.DefaultPagesDir, "`DIR`ectory of pages to serve at / (used in demo mode unless set)")
+	pprof := fs.String("pprof", "", "serve Go's profiling endpoints on `ADDR`ess (keep it private, e.g. 127.0.0.1:6060)")
 	if err := fs.Parse(args); err != nil {
-		return collector.Config{}, exitUsage
+		return cfg, "", exitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "serve: unexpected argument %q\n", fs.Arg(0))
-		return collector.Config{}, exitUsage
+		return cfg, "", exitUsage
 	}
-	var cfg collector.Config
 	if *path != "" {
 		var err error
 		if cfg, err = collector.LoadConfig(*path); err != nil {
 			fmt.Fprintln(stderr, err)
-			return cfg, exitFail
+			return cfg, "", exitFail
 		}
 	}
 	fs.Visit(func(f *flag.Flag) {
@@ -102,5 +111,5 @@ func serveConfig(args []string, stderr io.Writer) (collector.Config, int) {
 			cfg.PagesDir = *pages
 		}
 	})
-	return cfg, exitOK
+	return cfg, *pprof, exitOK
 }
