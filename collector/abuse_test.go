@@ -27,7 +27,9 @@ func TestAbuse(t *testing.T) {
 	ts := start(t, cfg)
 
 	ev := `{"id":"e1","type":"pageview","ts":1,"path":"/"}`
-	batch := func(events string) string { return `{"v":1,"site":"example.com","sent_at":1,"events":[` + events + `]}` }
+	batch := func(events string) string {
+		return `{"v":1,"site":"example.com","sent_at":1,"events":[` + events + `]}`
+	}
 	honest := []byte(batch(ev))
 	cases := []struct {
 		name, method, body string
