@@ -53,7 +53,7 @@
   var KEYS = __CRUMBLESS_KEYS__.split(','); // the batch form's keys, written in by sdk/cmd/distbuild
   var exports; // the module's, once it is ready
   var broken; // set when the module trapped: stop calling it
-  var timer, spaTimer, t3, gone; // gone: hidden, and the module told
+  var timer, spaTimer, t3;
   var compressing = new Set(); // batches being gzipped for a send
   var waiting = new Set(); // batches waiting to be sent again, or to be online
   var nav = (performance.getEntriesByType && performance.getEntriesByType('navigation')[0]) || {};
@@ -338,24 +338,29 @@
   // A single-page app moved: after the router settles (and sets the title).
   function moved() {
     clearTimeout(spaTimer);
-    spaTimer = setTimeout(() => {
-      feed([measured(), scrolled(), page('spa')]);
-      depth = 0;
-    }, 50);
+    spaTimer = setTimeout(settled, 50);
+  }
+
+  function settled() {
+    if (spaTimer) feed([measured(), scrolled(), page('spa')]);
+    spaTimer = depth = 0;
   }
 
   // The page is going away: the module sends what it holds by beacon, and
   // so goes what is being compressed or waits for a retry. Offline, at T3,
   // undelivered batches are kept in device storage for the next page.
+  // (A navigation still settling is counted first. What is being compressed
+  // goes raw instead; what waits for a retry goes by beacon and still waits:
+  // if the page lives on, it is retried, and the collector drops what it
+  // already has.)
   function hide() {
-    if (gone) return; // visibilitychange and pagehide both come when a tab closes
-    gone = 1;
+    clearTimeout(spaTimer);
+    settled();
     feed([measured(), scrolled(), state(), [4]]);
     if (navigator.onLine) {
       compressing.forEach(beacon);
-      waiting.forEach(beacon);
       compressing.clear();
-      waiting.clear();
+      waiting.forEach(beacon);
     }
     try {
       if (t3) localStorage.setItem(QUEUE, Array.from(waiting).concat(Array.from(compressing)).map(fresh).join('\n'));
@@ -470,7 +475,6 @@
       on('popstate', moved);
       on('hashchange', moved);
       on('pageshow', (e) => {
-        gone = 0;
         if (e.persisted) feed([state(), page('restore')]); // back from the back/forward cache
       });
       on('click', click, true);
@@ -495,7 +499,7 @@
       });
       doc.addEventListener('visibilitychange', () => {
         if (doc.visibilityState == 'hidden') hide();
-        else (gone = 0), feed([state()]);
+        else feed([state()]);
       });
       on('pagehide', hide);
     })

@@ -28,7 +28,8 @@ func TestSinglePageAppViews(t *testing.T) {
 	h.feed(t0+1200, custom("on-b"))
 	h.feed(t0+5000, hide)
 	h.feed(t0+9000, pageHow(HowRestore, "https://example.com/b", "")) // back from the back/forward cache
-	h.feed(t0+9500, hide)
+	h.feed(t0+9500, hide)                                             // half a second: too short a summary, its time goes to the next
+	h.feed(t0+10500, hide)
 	ev := h.events()
 	if got := kinds(ev); got != "pageview@/a,pageview@/b,custom:on-b@/b,pageview@/b" {
 		t.Fatalf("events %s", got)
@@ -39,7 +40,7 @@ func TestSinglePageAppViews(t *testing.T) {
 	// Leave summaries: /a when /b replaced it, /b when hidden, /b again
 	// after the restore.
 	l := h.leaves()
-	if len(l) != 3 || l[0].path != "/a" || l[0].num != 1000 || l[1].path != "/b" || l[1].num != 4000 || l[2].num != 500 {
+	if len(l) != 3 || l[0].path != "/a" || l[0].num != 1000 || l[1].path != "/b" || l[1].num != 4000 || l[2].num != 1500 {
 		for _, x := range l {
 			t.Errorf("leave summary %s %d", x.path, x.num)
 		}

@@ -2,6 +2,9 @@ package core
 
 import "github.com/crumbless/crumbless/sdk/wire"
 
+// minSummaryMillis is the least time a leave summary covers.
+const minSummaryMillis = 1000
+
 // engagement measures the time the visitor engages with the page: the page
 // is visible and focused, and the visitor used it (RecordActive) within
 // the last IdleMillis.
@@ -43,10 +46,12 @@ func (t *Tracker) active(now int64) {
 // leave queues the current view's leave summary: the time since the last
 // summary on the page, the engaged part of it, and the deepest scroll so
 // far. It is sent each time the page is hidden and when a new view
-// replaces it, so a view's summaries add up (scroll: take the largest).
+// replaces it, so a view's summaries add up (scroll: take the largest). A
+// summary within minSummaryMillis of the last is not sent (a closing tab
+// is hidden, then unloaded); its time goes into the next one.
 func (t *Tracker) leave(now int64) {
 	v := &t.view
-	if !t.viewed || now <= v.summarized {
+	if !t.viewed || now-v.summarized < minSummaryMillis {
 		return
 	}
 	g := &t.engagement

@@ -512,3 +512,28 @@ func TestClickIDOnlyUnderMarketingConsent(t *testing.T) {
 		}
 	}
 }
+
+// TestLeavingSoonAfterANavigation: a single-page navigation the page
+// leaves before the loader's 50 ms settle, and an event sent after the tab
+// was hidden, when the page is then closed, both land.
+func TestLeavingSoonAfterANavigation(t *testing.T) {
+	pages := map[string]string{
+		"/a": htmlPage("A", `<button id="go" onclick="history.pushState({}, '', '/a/view'); setTimeout(() => { location.href = '/b' }, 20)">go</button>`),
+		"/b": htmlPage("B", `<p>b</p>`),
+	}
+	s := newCaptureSite(t, "", "data-dev", pages)
+	b := newBrowser(t)
+	b.run(t, chromedp.Navigate(s.origin+"/a"))
+	waitTracker(t, b)
+	b.run(t, chromedp.Click("#go", chromedp.ByID), chromedp.WaitVisible("p", chromedp.ByQuery))
+	waitTracker(t, b)
+	hidePage(t, b)
+	b.run(t, chromedp.Evaluate(`crumbless('event', 'after-hide')`, nil), chromedp.Sleep(300*time.Millisecond))
+	rows := s.rows(t, b)
+	if got := fields(ofType(rows, "pageview"), "path"); got != "/a,/a/view,/b" {
+		t.Errorf("pageviews %s: want the view left within its settle time", got)
+	}
+	if c := ofType(rows, "custom"); len(c) != 1 || c[0].str("name") != "after-hide" {
+		t.Errorf("custom rows %v: want the event sent after the hide", c)
+	}
+}

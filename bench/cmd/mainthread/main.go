@@ -1,0 +1,345 @@
+// Command mainthread measures the tracker's main-thread time over a
+// scripted 30-second session in headless Chromium, against the same page
+// without the tag in the same run.
+//
+//	go run ./bench/cmd/mainthread [-duration 30s] [-rounds 1]
+//
+// The session: a page load, then for the duration 2,000 mouse moves
+// (CDP Input events, spread evenly), a scroll every second, a click every
+// 1.5 s, a custom event every 1.5 s and an SPA navigation (pushState) every
+// 3 s, then the tab is hidden (the tracker sends by beacon).
+//
+// Measures, per page:
+//   - the V8 sampling profiler (100 µs interval) over the whole session,
+//     load included: tracker time is every sample whose stack has a frame
+//     of crumbless.js or of the WebAssembly module (inclusive: the built-ins
+//     the tracker calls, CompressionStream, fetch, count too); self time
+//     is the samples whose top frame is tracker code. The longest run of
+//     consecutive tracker samples bounds the longest tracker task;
+//   - Performance.getMetrics' ScriptDuration and TaskDuration for the tab,
+//     tag against baseline (everything on the main thread, noise included);
+//   - long tasks (> 50 ms) seen by a PerformanceObserver('longtask') in the
+//     page.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/performance"
+	"github.com/chromedp/cdproto/profiler"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+
+	"github.com/crumbless/crumbless/bench/internal/rig"
+)
+
+func main() {
+	duration := flag.Duration("duration", 30*time.Second, "scripted session length")
+	moves := flag.Int("moves", 2000, "mouse moves over the session")
+	rounds := flag.Int("rounds", 1, "baseline/tag pairs, alternated")
+	flag.Parse()
+	if err := run(*duration, *moves, *rounds); err != nil {
+		fmt.Fprintln(os.Stderr, "mainthread:", err)
+		os.Exit(1)
+	}
+}
+
+type result struct {
+	variant                  string
+	trackerIncl, trackerSelf float64 // ms
+	longestRun               float64 // ms of consecutive tracker samples
+	profiled                 float64 // ms covered by samples
+	script, task             float64 // ms, Performance.getMetrics
+	longTasks                []float64
+	moves                    int
+	sends                    int
+}
+
+func run(duration time.Duration, moves, rounds int) error {
+	chromium, err := rig.Chromium()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "crumbless-mainthread-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	bin, err := rig.BuildCollector(tmp)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	pages := "http://" + ln.Addr().String()
+	config := filepath.Join(tmp, "crumbless.yaml")
+	os.WriteFile(config, fmt.Appendf(nil, "sites:\n  - id: example.com\n    origins: [%q]\n", pages), 0o644)
+	col, err := rig.StartCollector(bin, "-config", config, "-data", filepath.Join(tmp, "data"))
+	if err != nil {
+		return err
+	}
+	defer col.Stop()
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tag := ""
+		if strings.HasPrefix(r.URL.Path, "/tag/") {
+			tag = fmt.Sprintf(`<script defer src="%s/crumbless.js" data-site="example.com" data-dev></script>`, col.URL)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, page(tag))
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(rounds)*2*(duration+30*time.Second)+time.Minute)
+	defer cancel()
+	bctx, stop, err := rig.Browser(ctx, chromium)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	var results []result
+	for i := 0; i < rounds; i++ {
+		for _, v := range []string{"baseline", "tag"} {
+			r, err := session(bctx, pages+"/"+v+"/", col.URL, v, duration, moves)
+			if err != nil {
+				return fmt.Errorf("%s: %w", v, err)
+			}
+			results = append(results, r)
+		}
+	}
+	fmt.Printf("session %v, %d mouse moves, scroll every 1 s, click and custom event every 1.5 s, SPA navigation every 3 s; profiler interval %d µs (0: off)\n\n", duration, moves, *interval)
+	fmt.Println("| page | tracker ms (inclusive) | tracker ms (self) | longest tracker run ms | ScriptDuration ms | TaskDuration ms | long tasks > 50 ms | requests to /e |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---|---:|")
+	for _, r := range results {
+		lt := "0"
+		if len(r.longTasks) > 0 {
+			lt = fmt.Sprintf("%d (%v ms)", len(r.longTasks), r.longTasks)
+		}
+		fmt.Printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %d |\n", r.variant, r.trackerIncl, r.trackerSelf, r.longestRun, r.script, r.task, lt, r.sends)
+	}
+	fmt.Println()
+	var b, t result
+	for _, r := range results {
+		x := &b
+		if r.variant == "tag" {
+			x = &t
+		}
+		x.script += r.script / float64(rounds)
+		x.task += r.task / float64(rounds)
+		x.trackerIncl += r.trackerIncl / float64(rounds)
+	}
+	fmt.Printf("Mean over %d round(s): tracker %.1f ms inclusive; tag/baseline ScriptDuration %.1f/%.1f ms (ratio %.2f, difference %+.1f ms), TaskDuration %.1f/%.1f ms (ratio %.2f, difference %+.1f ms).\n",
+		rounds, t.trackerIncl, t.script, b.script, t.script/b.script, t.script-b.script, t.task, b.task, t.task/b.task, t.task-b.task)
+	return nil
+}
+
+// page is the test page: a long article with a button, SPA-capable.
+func page(tag string) string {
+	var body strings.Builder
+	for i := 0; i < 60; i++ {
+		fmt.Fprintf(&body, "<p>Paragraph %d. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.</p>\n", i)
+	}
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Main thread</title>
+<script>window.crumbless = window.crumbless || function () { (window.crumbless.q = window.crumbless.q || []).push(arguments) }</script>
+<script>
+window.__long = [];
+try { new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) { window.__long.push(Math.round(e.duration)) }) }).observe({type: 'longtask', buffered: true}) } catch (e) {}
+</script>
+` + tag + `</head><body>
+<button id="b" style="position:fixed;top:10px;left:10px;width:120px;height:40px" data-crumbless-event="cta" data-crumbless-prop-place="top">Sign up</button>
+<div style="padding-top:60px">` + body.String() + `</div></body></html>`
+}
+
+func session(parent context.Context, url, colURL, variant string, duration time.Duration, moves int) (result, error) {
+	r := result{variant: variant}
+	c := chromedp.FromContext(parent)
+	id, err := target.CreateTarget("about:blank").WithNewWindow(true).Do(cdp.WithExecutor(parent, c.Browser))
+	if err != nil {
+		return r, err
+	}
+	ctx, cancel := chromedp.NewContext(parent, chromedp.WithTargetID(id))
+	defer cancel()
+	sends := 0
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok && strings.HasSuffix(e.Request.URL, "/e") {
+			sends++
+		}
+	})
+	setup := []chromedp.Action{network.Enable(), performance.Enable()}
+	if *interval > 0 {
+		setup = append(setup, profiler.Enable(), profiler.SetSamplingInterval(*interval), profiler.Start())
+	}
+	err = chromedp.Run(ctx, append(setup, chromedp.Navigate(url))...)
+	if err != nil {
+		return r, err
+	}
+	if variant == "tag" {
+		if err := chromedp.Run(ctx, chromedp.Poll(`performance.getEntriesByType('resource').some(e => e.name.endsWith('.wasm') && e.responseEnd > 0)`, nil,
+			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			return r, err
+		}
+	}
+	// The script: events due at fixed offsets, dispatched in order.
+	start := time.Now()
+	step := duration / time.Duration(moves)
+	nextScroll, nextClick, nextSPA := time.Second, 1500*time.Millisecond, 3*time.Second
+	n := 0
+	for i := 0; i < moves; i++ {
+		due := time.Duration(i) * step
+		time.Sleep(time.Until(start.Add(due)))
+		x := 200 + 800*(0.5+0.5*math.Sin(float64(i)/40))
+		y := 100 + 600*(0.5+0.5*math.Cos(float64(i)/55))
+		acts := []chromedp.Action{input.DispatchMouseEvent(input.MouseMoved, x, y)}
+		if due >= nextScroll {
+			nextScroll += time.Second
+			acts = append(acts, input.DispatchMouseEvent(input.MouseWheel, x, y).WithDeltaX(0).WithDeltaY(400))
+		}
+		if due >= nextClick {
+			nextClick += 1500 * time.Millisecond
+			n++
+			acts = append(acts,
+				input.DispatchMouseEvent(input.MousePressed, 60, 30).WithButton(input.Left).WithClickCount(1),
+				input.DispatchMouseEvent(input.MouseReleased, 60, 30).WithButton(input.Left).WithClickCount(1),
+				chromedp.Evaluate(fmt.Sprintf(`crumbless('event', 'step', {n: %d, kind: 'bench'})`, n), nil))
+		}
+		if due >= nextSPA {
+			nextSPA += 3 * time.Second
+			acts = append(acts, chromedp.Evaluate(fmt.Sprintf(`history.pushState({}, '', '/%s/view-%d'); document.title = 'View %d'`, variant, i, i), nil))
+		}
+		if err := chromedp.Run(ctx, acts...); err != nil {
+			return r, err
+		}
+		r.moves++
+	}
+	time.Sleep(time.Until(start.Add(duration)))
+	// The tab is hidden: the tracker flushes by beacon.
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
+		document.dispatchEvent(new Event('visibilitychange'))`, nil)); err != nil {
+		return r, err
+	}
+	time.Sleep(500 * time.Millisecond)
+	var prof *profiler.Profile
+	var metrics []*performance.Metric
+	var long []float64
+	err = chromedp.Run(ctx,
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			if *interval <= 0 {
+				return nil
+			}
+			var err error
+			prof, err = profiler.Stop().Do(ctx)
+			return err
+		}),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			var err error
+			metrics, err = performance.GetMetrics().Do(ctx)
+			return err
+		}),
+		chromedp.Evaluate(`window.__long`, &long),
+	)
+	if err != nil {
+		return r, err
+	}
+	for _, m := range metrics {
+		switch m.Name {
+		case "ScriptDuration":
+			r.script = m.Value * 1000
+		case "TaskDuration":
+			r.task = m.Value * 1000
+		}
+	}
+	r.longTasks = long
+	r.sends = sends
+	if prof != nil {
+		analyse(prof, colURL, &r)
+	}
+	return r, nil
+}
+
+// tracker reports whether a frame is the tracker's: the loader's script or
+// the WebAssembly module (the only one on the page).
+func tracker(f *runtime.CallFrame, colURL string) bool {
+	u := f.URL
+	return strings.HasPrefix(u, colURL+"/crumbless.js") || strings.HasPrefix(u, "wasm://") || strings.HasSuffix(u, ".wasm")
+}
+
+func analyse(p *profiler.Profile, colURL string, r *result) {
+	parent := map[int64]int64{}
+	nodes := map[int64]*profiler.ProfileNode{}
+	for _, n := range p.Nodes {
+		nodes[n.ID] = n
+		for _, c := range n.Children {
+			parent[c] = n.ID
+		}
+	}
+	inTracker := map[int64]bool{}
+	for id := range nodes {
+		for x := id; x != 0; x = parent[x] {
+			if tracker(nodes[x].CallFrame, colURL) {
+				inTracker[id] = true
+				break
+			}
+		}
+	}
+	run := 0.0
+	self := map[string]float64{}
+	var t float64
+	var phases [4]float64 // tracker ms in each quarter of the profile
+	total := float64(p.EndTime-p.StartTime) / 1000
+	for i, id := range p.Samples {
+		dt := 0.0
+		if i+1 < len(p.TimeDeltas) {
+			dt = float64(p.TimeDeltas[i+1]) / 1000 // the time until the next sample, ms
+		}
+		r.profiled += dt
+		t += float64(p.TimeDeltas[i]) / 1000
+		if inTracker[id] {
+			f := nodes[id].CallFrame
+			self[f.FunctionName+" "+f.URL] += dt
+			phases[min(3, int(4*t/total))] += dt
+			r.trackerIncl += dt
+			if tracker(nodes[id].CallFrame, colURL) {
+				r.trackerSelf += dt
+			}
+			run += dt
+			r.longestRun = max(r.longestRun, run)
+		} else {
+			run = 0
+		}
+	}
+	if *top > 0 {
+		type kv struct {
+			k string
+			v float64
+		}
+		var l []kv
+		for k, v := range self {
+			l = append(l, kv{k, v})
+		}
+		sort.Slice(l, func(i, j int) bool { return l[i].v > l[j].v })
+		fmt.Fprintf(os.Stderr, "%s: tracker ms by quarter of the profile: %.1f\n", r.variant, phases)
+		for i := 0; i < len(l) && i < *top; i++ {
+			fmt.Fprintf(os.Stderr, "  %8.1f ms  %s\n", l[i].v, l[i].k)
+		}
+	}
+}
+
+var interval = flag.Int64("interval", 100, "profiler sampling interval in µs; 0: no profiler (Performance metrics and long tasks only)")
+
+var top = flag.Int("top", 0, "print the N frames with the most samples in tracker stacks")
