@@ -61,6 +61,7 @@
   var lastActive = 0;
   var vitals = {};
   var exps = {}; // experiment: variant
+  var tz = Intl.DateTimeFormat().resolvedOptions().timeZone; // (the first call is slow: once)
   var prev; // the URL of the previous page record
   var allowed = list('query').split(',');
   // The ad platforms' click id parameters: the value is sent only under the
@@ -291,7 +292,7 @@
     var click = CLICK_IDS.find((name) => q.has(name));
     return [2, how, loc.hostname, doc.documentElement.getAttribute('data-crumbless-status') || (!how && nav.responseStatus),
       innerWidth, loc.pathname + (kept && '?' + kept) + (data('hash') != null ? loc.hash : ''), r, doc.title,
-      navigator.language, Intl.DateTimeFormat().resolvedOptions().timeZone]
+      navigator.language, tz]
       .concat(content(doc.body), ['source', 'medium', 'campaign', 'term', 'content'].map((k) => q.get('utm_' + k)), click, click && q.get(click));
   }
 
@@ -494,7 +495,8 @@
           deliver(body, 0);
         });
       });
-      ['pointerdown', 'keydown', 'scroll', 'mousemove', 'touchstart'].forEach((type) => {
+      // (Not mousemove: 2,000 moves cost the page more than they tell.)
+      ['pointerdown', 'keydown', 'scroll', 'touchstart'].forEach((type) => {
         on(type, active, { passive: true, capture: true });
       });
       doc.addEventListener('visibilitychange', () => {
