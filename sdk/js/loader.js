@@ -343,8 +343,8 @@
   }
 
   function settled() {
-    if (spaTimer) feed([measured(), scrolled(), page('spa')]);
-    spaTimer = depth = 0;
+    if (spaTimer) feed([measured(), scrolled(), page('spa')]), (depth = 0);
+    spaTimer = 0;
   }
 
   // The page is going away: the module sends what it holds by beacon, and

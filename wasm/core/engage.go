@@ -47,11 +47,12 @@ func (t *Tracker) active(now int64) {
 // summary on the page, the engaged part of it, and the deepest scroll so
 // far. It is sent each time the page is hidden and when a new view
 // replaces it, so a view's summaries add up (scroll: take the largest). A
-// summary within minSummaryMillis of the last is not sent (a closing tab
-// is hidden, then unloaded); its time goes into the next one.
-func (t *Tracker) leave(now int64) {
+// summary at a hide within minSummaryMillis of the last is not sent (a
+// closing tab is hidden, then unloaded): least is the shortest summary
+// sent. Its time goes into the next one.
+func (t *Tracker) leave(now, least int64) {
 	v := &t.view
-	if !t.viewed || now-v.summarized < minSummaryMillis {
+	if !t.viewed || now-v.summarized < max(least, 1) {
 		return
 	}
 	g := &t.engagement

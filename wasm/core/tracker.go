@@ -125,7 +125,7 @@ func (t *Tracker) record(kind byte, f *fields, now int64) {
 func (t *Tracker) hide(now int64) {
 	t.endWaits(now, true)
 	t.releaseView(now, false)
-	t.leave(now)
+	t.leave(now, minSummaryMillis)
 	t.flush(now, SendBeacon)
 }
 

@@ -49,7 +49,7 @@ func (t *Tracker) page(f *fields, now int64) {
 	}
 	if t.viewed {
 		if !restore { // (the page was summarized when it was hidden into the cache)
-			t.leave(now)
+			t.leave(now, 0)
 		}
 		t.releaseView(now, true)
 	}
