@@ -11,9 +11,20 @@
 // digits of every event id in place: no allocation, no encoding and no
 // compression in the hot loop. Compressing each body again would cost the
 // generator more CPU than the no-op baseline's requests (see
-// bench/RESULTS.md), so the collector's gunzip is not in these figures.
+// bench/RESULTS.md), so without -gzip (below) the collector's gunzip is
+// not in the figures.
 // Event ids are RUN-CONN-SEQ-EVENT, RUN random per process, so runs
 // against the same collector do not collide either.
+//
+// With -gzip the bodies are gzip (compress/gzip at the default level, as
+// sdk/client and browsers' CompressionStream send them), for comparing the
+// collector with a server that gunzips (bench/cmd/floorserver). Before the
+// clock starts, -pool distinct bodies (fresh ids each, split over the
+// connections) are built and compressed into memory; the hot loop only
+// picks the next one. A connection that has sent all of its bodies
+// compresses each further one in the loop (counted in live_gzip: generator
+// CPU in the measurement) or, with -reuse, sends its bodies again (counted
+// in reused: only for servers that do not drop repeated event ids).
 //
 // It prints acked_events, every event of a 2xx answer over the whole run
 // (warm-up included), for comparing with the rows the collector wrote.
@@ -21,6 +32,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"flag"
 	"fmt"
@@ -42,6 +54,8 @@ type options struct {
 	conns, events     int
 	rate              float64 // events/s over all connections; 0: as fast as possible
 	duration, warmup  time.Duration
+	gzip, reuse       bool
+	pool              int // distinct gzip bodies built before the clock, over all connections
 }
 
 func main() {
@@ -54,6 +68,9 @@ func main() {
 	flag.Float64Var(&o.rate, "rate", 0, "events/s to offer in all (open loop); 0 sends as fast as responses allow")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time (at most 10m)")
 	flag.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured time before it")
+	flag.BoolVar(&o.gzip, "gzip", false, "send gzip bodies (built before the clock, see -pool)")
+	flag.IntVar(&o.pool, "pool", 100000, "with -gzip: distinct gzip bodies built before the clock starts, over all connections")
+	flag.BoolVar(&o.reuse, "reuse", false, "with -gzip: once a connection's bodies are all sent, send them again instead of compressing new ones (only for servers that keep repeated event ids)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
@@ -75,16 +92,30 @@ func run(o options) error {
 	if o.conns < 1 || o.conns > 0xffff || o.events < 1 || o.events > wire.MaxEvents {
 		return fmt.Errorf("-conns must be 1 to 65535 and -events 1 to %d", wire.MaxEvents)
 	}
+	if o.pool < 0 {
+		return errors.New("-pool must not be negative")
+	}
 	run := rand.Uint32()
 	now := time.Now().UnixMilli()
 	client := &fasthttp.HostClient{Addr: u.Host, MaxConns: o.conns, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
 	var measuring atomic.Bool
 	stop := make(chan struct{})
 	results := make([]worker, o.conns)
+	templates := make([]*template, o.conns)
+	prep := time.Now()
+	for i := range templates {
+		templates[i] = newTemplate(o.site, o.events, run, uint16(i), now)
+		if o.gzip {
+			templates[i].compress(o.pool/o.conns + boolInt(i < o.pool%o.conns))
+		}
+	}
+	if o.gzip {
+		fmt.Fprintf(os.Stderr, "loadgen: %d gzip bodies built in %s\n", o.pool, time.Since(prep).Round(time.Millisecond))
+	}
 	var wg sync.WaitGroup
 	for i := range results {
 		wg.Add(1)
-		t := newTemplate(o.site, o.events, run, uint16(i), now)
+		t := templates[i]
 		go func(w *worker, phase int) {
 			defer wg.Done()
 			w.loop(client, o, t, phase, &measuring, stop)
@@ -98,7 +129,7 @@ func run(o options) error {
 	elapsed := time.Since(start)
 	close(stop)
 	wg.Wait()
-	report(results, o, elapsed)
+	report(results, templates, o, elapsed)
 	return nil
 }
 
@@ -129,6 +160,8 @@ func (p *pacer) wait() time.Time {
 // worker keeps its own counters so that the hot loop shares nothing.
 type worker struct {
 	ok, failed int
+	liveGzip   int // measured requests whose body was compressed in the loop
+	reused     int // measured requests that sent a body again
 	acked      int // events in 2xx answers, measured or not
 	lastErr    string
 	latencies  []time.Duration
@@ -156,7 +189,14 @@ func (w *worker) loop(c *fasthttp.HostClient, o options, t *template, phase int,
 		req.Header.SetContentType("text/plain")
 		req.Header.Set("Origin", o.origin)
 		req.Header.SetUserAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36")
-		req.SetBodyRaw(t.next()) // Do returns before the body is written again
+		var body []byte
+		var live, reused bool
+		if o.gzip {
+			body, live, reused = t.nextGzip(o.reuse)
+		} else {
+			body = t.next()
+		}
+		req.SetBodyRaw(body) // Do returns before the body is written again
 		t0 := pace.wait()
 		err := c.Do(req, resp)
 		d := time.Since(t0)
@@ -177,6 +217,8 @@ func (w *worker) loop(c *fasthttp.HostClient, o options, t *template, phase int,
 			w.ok++
 			w.latencies = append(w.latencies, d)
 		}
+		w.liveGzip += boolInt(live)
+		w.reused += boolInt(reused)
 	}
 }
 
@@ -190,6 +232,15 @@ type template struct {
 	body []byte
 	seq  []int // where each event id's seqDigits sequence digits start in body
 	n    uint64
+
+	// With -gzip: the pre-built bodies, one after another in gz, ending at
+	// ends[i]; sent counts the bodies taken.
+	gz    []byte
+	ends  []int
+	sent  int
+	zbuf  bytes.Buffer
+	zw    *gzip.Writer
+	bytes int // gzip bytes of the bodies built
 }
 
 // newTemplate builds a batch of events pageviews for site; event j's id is
@@ -228,10 +279,57 @@ func (t *template) next() []byte {
 	return t.body
 }
 
-func report(ws []worker, o options, elapsed time.Duration) {
+// compress builds n gzip bodies, each with the next sequence number.
+func (t *template) compress(n int) {
+	t.zw = gzip.NewWriter(&t.zbuf)
+	for range n {
+		t.gz = append(t.gz, t.gzipNext()...)
+		t.ends = append(t.ends, len(t.gz))
+	}
+	t.bytes = len(t.gz)
+}
+
+// gzipNext compresses the next body into zbuf and returns it.
+func (t *template) gzipNext() []byte {
+	t.zbuf.Reset()
+	t.zw.Reset(&t.zbuf)
+	t.zw.Write(t.next())
+	t.zw.Close()
+	return t.zbuf.Bytes()
+}
+
+// nextGzip returns the next pre-built gzip body; once they are all sent, a
+// new one compressed now (live), or with reuse the pre-built ones again.
+func (t *template) nextGzip(reuse bool) (body []byte, live, reused bool) {
+	i := t.sent
+	t.sent++
+	if i >= len(t.ends) {
+		if !reuse || len(t.ends) == 0 {
+			return t.gzipNext(), true, false
+		}
+		i %= len(t.ends)
+		reused = true
+	}
+	start := 0
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	return t.gz[start:t.ends[i]], false, reused
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func report(ws []worker, ts []*template, o options, elapsed time.Duration) {
 	var all []time.Duration
-	ok, failed, acked, lastErr := 0, 0, 0, ""
+	ok, failed, acked, lastErr, live, reused := 0, 0, 0, "", 0, 0
 	for _, w := range ws {
+		live += w.liveGzip
+		reused += w.reused
 		ok += w.ok
 		failed += w.failed
 		acked += w.acked
@@ -248,9 +346,18 @@ func report(ws []worker, o options, elapsed time.Duration) {
 		return all[int(p*float64(len(all)-1))]
 	}
 	secs := elapsed.Seconds()
-	fmt.Printf("requests_ok=%d failed=%d req_per_s=%.0f events_per_s=%.0f p50_ms=%.3f p99_ms=%.3f conns=%d events_per_batch=%d offered_events_per_s=%.0f acked_events=%d\n",
+	fmt.Printf("requests_ok=%d failed=%d req_per_s=%.0f events_per_s=%.0f p50_ms=%.3f p99_ms=%.3f conns=%d events_per_batch=%d offered_events_per_s=%.0f acked_events=%d",
 		ok, failed, float64(ok)/secs, float64(ok*o.events)/secs,
 		float64(pct(0.50).Microseconds())/1000, float64(pct(0.99).Microseconds())/1000, o.conns, o.events, o.rate, acked)
+	if o.gzip {
+		bodies, bytes := 0, 0
+		for _, t := range ts {
+			bodies += len(t.ends)
+			bytes += t.bytes
+		}
+		fmt.Printf(" gzip_bodies=%d gzip_mean_bytes=%d live_gzip=%d reused=%d", bodies, bytes/max(bodies, 1), live, reused)
+	}
+	fmt.Println()
 	if lastErr != "" {
 		fmt.Fprintln(os.Stderr, "loadgen: last error:", lastErr)
 	}

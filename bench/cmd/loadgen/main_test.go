@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"io"
 	"strings"
 	"testing"
 
@@ -94,5 +95,49 @@ func BenchmarkGzipEachBody(b *testing.B) {
 				zw.Close()
 			}
 		})
+	}
+}
+
+func gunzip(t *testing.T, body []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestGzipBodies: the pre-built gzip bodies carry fresh ids, and so do the
+// ones compressed once they run out; with reuse they come round again.
+func TestGzipBodies(t *testing.T) {
+	const built = 50
+	tpl := newTemplate("shop.example", 20, 1, 0, 1_700_000_000_000)
+	tpl.compress(built)
+	seen := map[string]bool{}
+	for i := range built + 10 {
+		body, live, reused := tpl.nextGzip(false)
+		if live != (i >= built) || reused {
+			t.Fatalf("body %d: live %v reused %v", i, live, reused)
+		}
+		for _, id := range ids(t, gunzip(t, body)) {
+			if seen[id] {
+				t.Fatalf("event id %q sent twice", id)
+			}
+			seen[id] = true
+		}
+	}
+	again := newTemplate("shop.example", 20, 1, 0, 1_700_000_000_000)
+	again.compress(built)
+	first, _, _ := again.nextGzip(true)
+	first = bytes.Clone(first)
+	for range built - 1 {
+		again.nextGzip(true)
+	}
+	if body, live, reused := again.nextGzip(true); live || !reused || !bytes.Equal(body, first) {
+		t.Fatalf("with reuse, body %d is not the first again (live %v, reused %v)", built, live, reused)
 	}
 }
