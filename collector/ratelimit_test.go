@@ -1,8 +1,6 @@
 package collector
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,7 +16,7 @@ func TestRateLimits(t *testing.T) {
 	cfg.Limits.SiteRate, cfg.Limits.SiteBurst = &site, 4
 	ts := start(t, cfg)
 	send := func(from string, i int) *http.Response {
-		return postHeaders(t, ts.url, batchBodyFrom(t, "example.com", i, 1), "X-Forwarded-For", from)
+		return send(t, ts.url, "POST", batchBodyFrom(t, "example.com", i, 1), "X-Forwarded-For", from)
 	}
 	for i := 0; i < 2; i++ {
 		if r := send("203.0.113.1", i); r.StatusCode != http.StatusAccepted {
@@ -52,32 +50,8 @@ func TestRateLimitsAreValidated(t *testing.T) {
 		t.Fatal("no error")
 	}
 	for _, want := range []string{"limits.network_rate: -1 is not a rate", "limits.site_burst: -3 is negative"} {
-		if !contains(err.Error(), want) {
+		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%v lacks %q", err, want)
 		}
 	}
 }
-
-// postHeaders posts body from the test origin with the extra headers and
-// returns the response.
-func postHeaders(t *testing.T, url string, body []byte, header ...string) *http.Response {
-	t.Helper()
-	req, err := http.NewRequest("POST", url+"/e", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Origin", testOrigin)
-	req.Header.Set("User-Agent", testUA)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp
-}
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
