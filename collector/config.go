@@ -94,6 +94,11 @@ type SiteConfig struct {
 	// or single addresses; batches from a client address in one of them,
 	// like the site owner's office, are acknowledged and not written.
 	ExcludeNetworks []string `yaml:"exclude_networks"`
+	// Bots is what happens to events from known bots and crawlers (the
+	// User-Agent, by the enrichment library's list): "keep" them as rows
+	// with device "bot" (the default), or "drop" them (counted in
+	// crumbless_events_dropped_total{reason="bot"}).
+	Bots string `yaml:"bots"`
 }
 
 // GoalConfig is one goal of a site: a name, either an event or a path

@@ -88,6 +88,9 @@ func validateSites(ps *problems, sites []SiteConfig, demo bool) {
 		validateConsent(ps, path, s.Consent)
 		validateGoals(ps, path+".goals", s.Goals)
 		validateNetworks(ps, path+".exclude_networks", s.ExcludeNetworks)
+		if s.Bots != "" && s.Bots != "keep" && s.Bots != "drop" {
+			ps.add(path+".bots", "%q is not a choice; write keep (rows with device bot, the default) or drop", s.Bots)
+		}
 		validateSecret(ps, path+".secret", s.Secret)
 	}
 }

@@ -102,6 +102,7 @@ type consentCounters struct {
 	clamped     [64]*metrics.Counter // by reason bit
 	clampedNone *metrics.Counter     // lowered, with no reason given
 	droppedT0   *metrics.Counter
+	droppedBots *metrics.Counter
 	policyStale *metrics.Counter
 	ignored     [numIgnored]*metrics.Counter
 }
@@ -115,6 +116,7 @@ func (c *consentCounters) register(set *metrics.Set) {
 	// Lowered with no reason named: counted as CLAMPED.
 	c.clampedNone = set.GetOrCreateCounter(`crumbless_events_clamped_total{reason="CLAMPED"}`)
 	c.droppedT0 = set.NewCounter(`crumbless_events_dropped_total{reason="tier_t0"}`)
+	c.droppedBots = set.NewCounter(`crumbless_events_dropped_total{reason="bot"}`)
 	c.policyStale = set.NewCounter("crumbless_batches_policy_stale_total")
 	for i, name := range ignoredNames {
 		c.ignored[i] = set.NewCounter(`crumbless_consent_ignored_total{reason="` + name + `"}`)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/crumbless/crumbless/collector/enrich"
 	"github.com/crumbless/crumbless/collector/row"
 	"github.com/crumbless/crumbless/collector/sink"
 	"github.com/crumbless/crumbless/collector/site"
@@ -94,6 +95,10 @@ func (h *Handler) store(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, s *sit
 	}
 	if v.eff.Tier == consent.T0 {
 		h.counters.droppedT0.Add(n)
+		return nil
+	}
+	if s.DropBots && h.cfg.Agents.Classify(w.who.ua).Device == enrich.DeviceBot {
+		h.counters.droppedBots.Add(n)
 		return nil
 	}
 	h.buildRows(ctx, w, b, s, v, now)

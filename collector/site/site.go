@@ -25,6 +25,8 @@ type Site struct {
 	Goals Goals
 	// Exclude are networks whose batches are acknowledged and dropped.
 	Exclude Networks
+	// DropBots drops the events of known bots (acknowledged, not written).
+	DropBots bool
 	// Secret authenticates the site's servers: a batch sent with
 	// "Authorization: Bearer <Secret>" needs no Origin. Empty: the site
 	// takes no server sends. Never log it.
