@@ -9,18 +9,16 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/crumbless/crumbless/internal/rig"
 	"github.com/crumbless/crumbless/sdk/wire"
 )
 
@@ -32,11 +30,8 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	binary = filepath.Join(dir, "crumbless")
-	build := exec.Command("go", "build", "-o", binary, "github.com/crumbless/crumbless/collector/cmd/crumbless")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		os.Stderr.WriteString("faults: building the collector failed\n")
+	if binary, err = rig.BuildCollector(dir); err != nil {
+		os.Stderr.WriteString("faults: " + err.Error() + "\n")
 		os.Exit(1)
 	}
 	code := m.Run()
@@ -46,91 +41,32 @@ func TestMain(m *testing.M) {
 
 // collector is a running collector process.
 type collector struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	URL    string
-	mu     sync.Mutex
-	log    bytes.Buffer
-	exited chan error
+	*rig.Collector
+	t *testing.T
 }
-
-var listening = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 
 // start runs `crumbless serve -demo -listen 127.0.0.1:0 -data DATA
 // -config CONFIG` and waits for its address.
 func start(t *testing.T, data, config string) *collector {
 	t.Helper()
-	c := &collector{t: t, exited: make(chan error, 1)}
-	c.cmd = exec.Command(binary, "serve", "-demo", "-listen", "127.0.0.1:0", "-data", data, "-config", config,
-		"-pages", filepath.Join(data, "no-pages"))
-	stderr, err := c.cmd.StderrPipe()
+	c, err := rig.StartCollector(binary, "-demo", "-data", data, "-config", config, "-pages", filepath.Join(data, "no-pages"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			c.mu.Lock()
-			c.log.WriteString(sc.Text() + "\n")
-			c.mu.Unlock()
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case found <- m[1]:
-				default:
-				}
-			}
-		}
-		c.exited <- c.cmd.Wait()
-	}()
-	select {
-	case c.URL = <-found:
-	case err := <-c.exited:
-		t.Fatalf("collector exited at start-up (%v):\n%s", err, c.logs())
-	case <-time.After(30 * time.Second):
-		c.cmd.Process.Kill()
-		t.Fatalf("collector did not report its address:\n%s", c.logs())
-	}
-	t.Cleanup(func() {
-		if c.cmd.ProcessState == nil {
-			c.cmd.Process.Kill()
-		}
-	})
-	return c
+	t.Cleanup(c.Kill)
+	return &collector{c, t}
 }
 
-func (c *collector) logs() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.log.String()
-}
+func (c *collector) logs() string { return c.Log() }
 
 // kill sends SIGKILL and waits for the process to be gone.
-func (c *collector) kill() {
-	c.t.Helper()
-	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		c.t.Fatal(err)
-	}
-	<-c.exited
-}
+func (c *collector) kill() { c.Kill() }
 
 // stop sends SIGTERM and requires exit 0 within 30 s.
 func (c *collector) stop() {
 	c.t.Helper()
-	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		c.t.Fatal(err)
-	}
-	select {
-	case err := <-c.exited:
-		if err != nil {
-			c.t.Fatalf("exit after SIGTERM: %v\n%s", err, c.logs())
-		}
-	case <-time.After(30 * time.Second):
-		c.cmd.Process.Kill()
-		c.t.Fatalf("no exit within 30s of SIGTERM:\n%s", c.logs())
+	if err := c.Stop(); err != nil {
+		c.t.Fatalf("%v\n%s", err, c.logs())
 	}
 }
 

@@ -23,17 +23,7 @@ func TestEdgeMarksAllocateNothing(t *testing.T) {
 	}
 	ctx := newRequestCtx(gzipped(t, edgeBatch("T2", "m")))
 	ctx.Request.Header.Set("CF-IPCountry", "US")
-	run := func() {
-		ctx.Response.Reset()
-		e.h.Handle(ctx)
-		if ctx.Response.StatusCode() != fasthttp.StatusAccepted {
-			t.Fatalf("status %d", ctx.Response.StatusCode())
-		}
-	}
-	run()
-	if n := testing.AllocsPerRun(100, run); n != 0 {
-		t.Errorf("%.1f allocations per batch, want 0", n)
-	}
+	noAllocs(t, e, ctx, fasthttp.StatusAccepted)
 	// An excluded batch costs nothing either.
 	s.Exclude, _ = site.NewNetworks([]string{net.IPv4(203, 0, 113, 0).String() + "/24"})
 	excluded := func() {

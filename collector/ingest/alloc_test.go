@@ -27,17 +27,7 @@ func TestHandleAllocatesNothing(t *testing.T) {
 			ctx := newRequestCtx(tt.body)
 			ctx.Request.Header.Set("CF-IPCountry", "FR")
 			ctx.Request.Header.Add("Sec-GPC", "1")
-			run := func() {
-				ctx.Response.Reset()
-				e.h.Handle(ctx)
-				if ctx.Response.StatusCode() != fasthttp.StatusAccepted {
-					t.Fatalf("status %d", ctx.Response.StatusCode())
-				}
-			}
-			run()
-			if n := testing.AllocsPerRun(100, run); n != 0 {
-				t.Errorf("%.1f allocations per batch, want 0", n)
-			}
+			noAllocs(t, e, ctx, fasthttp.StatusAccepted)
 		})
 	}
 }

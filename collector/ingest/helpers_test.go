@@ -200,3 +200,20 @@ func newRequestCtx(body []byte) *fasthttp.RequestCtx {
 	ctx.Init(&req, &net.TCPAddr{IP: testIP, Port: 40000}, nil)
 	return ctx
 }
+
+// noAllocs handles ctx once to warm the handler, then checks that handling
+// it again, answered with status, allocates nothing.
+func noAllocs(t *testing.T, e *env, ctx *fasthttp.RequestCtx, status int) {
+	t.Helper()
+	run := func() {
+		ctx.Response.Reset()
+		e.h.Handle(ctx)
+		if ctx.Response.StatusCode() != status {
+			t.Fatalf("status %d, want %d", ctx.Response.StatusCode(), status)
+		}
+	}
+	run()
+	if n := testing.AllocsPerRun(100, run); n != 0 {
+		t.Errorf("%.1f allocations per batch, want 0", n)
+	}
+}

@@ -22,15 +22,5 @@ func TestSpooledHandleAllocatesNothing(t *testing.T) {
 	defer sp.Close()
 	e := newEnv(t, func(c *Config) { c.Sink = spooled.NewWriter(sp) })
 	ctx := newRequestCtx(gzipped(t, batchJSON("example.com", 20)))
-	run := func() {
-		ctx.Response.Reset()
-		e.h.Handle(ctx)
-		if ctx.Response.StatusCode() != fasthttp.StatusAccepted {
-			t.Fatalf("status %d", ctx.Response.StatusCode())
-		}
-	}
-	run()
-	if n := testing.AllocsPerRun(100, run); n != 0 {
-		t.Errorf("%.1f allocations per batch, want 0", n)
-	}
+	noAllocs(t, e, ctx, fasthttp.StatusAccepted)
 }

@@ -1,20 +1,17 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/crumbless/crumbless/internal/rig"
 )
 
 // binary is the collector built once for the whole package by TestMain.
@@ -25,11 +22,8 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	binary = filepath.Join(dir, "crumbless")
-	build := exec.Command("go", "build", "-o", binary, "github.com/crumbless/crumbless/collector/cmd/crumbless")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		os.Stderr.WriteString("e2e: building the collector failed\n")
+	if binary, err = rig.BuildCollector(dir); err != nil {
+		os.Stderr.WriteString("e2e: " + err.Error() + "\n")
 		os.Exit(1)
 	}
 	code := m.Run()
@@ -39,74 +33,27 @@ func TestMain(m *testing.M) {
 
 // collector is a running collector process.
 type collector struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	URL    string // http://127.0.0.1:PORT
-	log    *bytes.Buffer
-	exited chan error
+	*rig.Collector
+	t *testing.T
 }
-
-var listening = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 
 // startCollector runs `crumbless serve -listen 127.0.0.1:0 ARGS...` and waits
 // for it to say where it listens.
 func startCollector(t *testing.T, args ...string) *collector {
 	t.Helper()
-	c := &collector{t: t, log: new(bytes.Buffer), exited: make(chan error, 1)}
-	c.cmd = exec.Command(binary, append([]string{"serve", "-listen", "127.0.0.1:0"}, args...)...)
-	stderr, err := c.cmd.StderrPipe()
+	c, err := rig.StartCollector(binary, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.cmd.Stdout = c.log
-	if err := c.cmd.Start(); err != nil {
-		t.Fatalf("starting collector: %v", err)
-	}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			line := sc.Text()
-			c.log.WriteString(line + "\n")
-			if m := listening.FindStringSubmatch(line); m != nil {
-				select {
-				case found <- m[1]:
-				default:
-				}
-			}
-		}
-		c.exited <- c.cmd.Wait()
-	}()
-	select {
-	case c.URL = <-found:
-	case err := <-c.exited:
-		t.Fatalf("collector exited at start-up (%v):\n%s", err, c.log)
-	case <-time.After(20 * time.Second):
-		c.cmd.Process.Kill()
-		t.Fatalf("collector did not report its address:\n%s", c.log)
-	}
-	t.Cleanup(func() {
-		if c.cmd.ProcessState == nil {
-			c.cmd.Process.Kill()
-		}
-	})
-	return c
+	t.Cleanup(c.Kill)
+	return &collector{c, t}
 }
 
-// stop sends SIGTERM and requires a clean exit within 15 s.
+// stop sends SIGTERM and requires a clean exit: every file is complete.
 func (c *collector) stop() {
 	c.t.Helper()
-	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		c.t.Fatalf("SIGTERM: %v", err)
-	}
-	select {
-	case err := <-c.exited:
-		if err != nil {
-			c.t.Fatalf("collector exit after SIGTERM: %v\n%s", err, c.log)
-		}
-	case <-time.After(15 * time.Second):
-		c.cmd.Process.Kill()
-		c.t.Fatalf("collector did not exit within 15s of SIGTERM:\n%s", c.log)
+	if err := c.Stop(); err != nil {
+		c.t.Fatalf("%v\n%s", err, c.Log())
 	}
 }
 

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/crumbless/crumbless/bench/internal/faults"
-	"github.com/crumbless/crumbless/bench/internal/rig"
+	"github.com/crumbless/crumbless/internal/rig"
 )
 
 func main() {

@@ -37,7 +37,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/crumbless/crumbless/bench/internal/rig"
+	"github.com/crumbless/crumbless/internal/rig"
 	"github.com/crumbless/crumbless/sdk/wire"
 )
 

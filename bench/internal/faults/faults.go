@@ -54,7 +54,7 @@ import (
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
-	"github.com/crumbless/crumbless/bench/internal/rig"
+	"github.com/crumbless/crumbless/internal/rig"
 )
 
 // Site is the site id the pages send for.

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/crumbless/crumbless/bench/internal/rig"
+	"github.com/crumbless/crumbless/internal/rig"
 )
 
 // TestDeliveryUnderFaults runs 20 scripted sessions (reloads, tab closes,

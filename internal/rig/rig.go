@@ -1,8 +1,7 @@
-// Package rig is what the browser benchmarks share: finding Chromium and
-// starting it headless, building and running the collector from this
-// repository on 127.0.0.1 with a temporary data directory, and reading its
-// output files back. It mirrors the helpers of wasm/e2e (which are test-only
-// code) for programs that are not tests.
+// Package rig runs the real parts for the end-to-end tests and the browser
+// benchmarks: finding Chromium and starting it headless, building and
+// running the collector from this repository on 127.0.0.1, and reading its
+// output files back. wasm/e2e, collector/faults and bench use it.
 package rig
 
 import (
@@ -93,11 +92,12 @@ func BuildCollector(dir string) (string, error) {
 
 // Collector is a running `crumbless serve` process.
 type Collector struct {
-	URL    string // http://127.0.0.1:PORT
-	cmd    *exec.Cmd
-	mu     sync.Mutex
-	log    bytes.Buffer
-	exited chan error
+	URL  string // http://127.0.0.1:PORT
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	log  bytes.Buffer
+	done chan struct{} // closed once the process has exited, with err
+	err  error
 }
 
 var listening = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
@@ -105,7 +105,7 @@ var listening = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 // StartCollector runs `BIN serve -listen 127.0.0.1:0 ARGS...` and waits for
 // it to say where it listens.
 func StartCollector(bin string, args ...string) (*Collector, error) {
-	c := &Collector{exited: make(chan error, 1)}
+	c := &Collector{done: make(chan struct{})}
 	c.cmd = exec.Command(bin, append([]string{"serve", "-listen", "127.0.0.1:0"}, args...)...)
 	stderr, err := c.cmd.StderrPipe()
 	if err != nil {
@@ -130,13 +130,14 @@ func StartCollector(bin string, args ...string) (*Collector, error) {
 				}
 			}
 		}
-		c.exited <- c.cmd.Wait()
+		c.err = c.cmd.Wait()
+		close(c.done)
 	}()
 	select {
 	case c.URL = <-found:
 		return c, nil
-	case err := <-c.exited:
-		return nil, fmt.Errorf("collector exited at start-up (%v):\n%s", err, c.Log())
+	case <-c.done:
+		return nil, fmt.Errorf("collector exited at start-up (%v):\n%s", c.err, c.Log())
 	case <-time.After(20 * time.Second):
 		c.cmd.Process.Kill()
 		return nil, fmt.Errorf("collector did not report its address:\n%s", c.Log())
@@ -150,29 +151,34 @@ func (c *Collector) Log() string {
 	return c.log.String()
 }
 
-// Stop sends SIGTERM and requires a clean exit within 15 s: every open file
+// Stop sends SIGTERM and requires a clean exit within 30 s: every open file
 // is then complete.
 func (c *Collector) Stop() error {
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		return fmt.Errorf("SIGTERM: %w", err)
 	}
 	select {
-	case err := <-c.exited:
-		if err != nil {
-			return fmt.Errorf("collector exit after SIGTERM: %v", err)
+	case <-c.done:
+		if c.err != nil {
+			return fmt.Errorf("collector exit after SIGTERM: %v", c.err)
 		}
 		return nil
-	case <-time.After(15 * time.Second):
+	case <-time.After(30 * time.Second):
 		c.cmd.Process.Kill()
-		return errors.New("collector did not exit within 15s of SIGTERM")
+		return errors.New("collector did not exit within 30s of SIGTERM")
 	}
 }
 
-// Kill ends the process if it still runs (for error paths).
+// Kill sends SIGKILL, if the process still runs, and waits for it to be
+// gone: a crash, for fault tests, or the end of an error path.
 func (c *Collector) Kill() {
-	if c.cmd.ProcessState == nil {
-		c.cmd.Process.Kill()
+	select {
+	case <-c.done:
+		return
+	default:
 	}
+	c.cmd.Process.Kill()
+	<-c.done
 }
 
 // Row is one output event.
