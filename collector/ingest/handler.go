@@ -51,11 +51,12 @@ func (h *Handler) post(ctx *fasthttp.RequestCtx) {
 		h.reject(ctx, ReasonBodyTooLarge, "body over the limit", nil)
 		return
 	}
-	if !h.allowNetwork(ctx) {
-		return
-	}
 	w := h.acquireWork()
 	defer h.releaseWork(w)
+	w.client = h.cfg.ClientIP.Resolve(ctx.RemoteIP(), ctx.Request.Header.Peek(fasthttp.HeaderXForwardedFor))
+	if !h.allowNetwork(ctx, w.client) {
+		return
+	}
 	b, ok := h.parse(ctx, w, body)
 	if !ok {
 		return

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -11,11 +12,10 @@ import (
 // allowNetwork takes one request from the client's network, or refuses it
 // with 429 rate_limited and a Retry-After. It runs before the body is
 // decompressed or parsed, so that a flood costs as little as possible.
-func (h *Handler) allowNetwork(ctx *fasthttp.RequestCtx) bool {
+func (h *Handler) allowNetwork(ctx *fasthttp.RequestCtx, client netip.Addr) bool {
 	if h.cfg.Networks == nil {
 		return true
 	}
-	client := h.cfg.ClientIP.Resolve(ctx.RemoteIP(), ctx.Request.Header.Peek(fasthttp.HeaderXForwardedFor))
 	if wait := h.cfg.Networks.Allow(client, h.cfg.Now()); wait > 0 {
 		h.limited(ctx, ReasonRateLimited, wait, nil)
 		return false

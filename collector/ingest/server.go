@@ -51,7 +51,7 @@ func (h *Handler) identify(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, s *
 	token, bearer := bearerToken(hdr.Peek(fasthttp.HeaderAuthorization))
 	ip, ua := hdr.Peek(HeaderVisitorIP), hdr.Peek(HeaderVisitorUA)
 	if !bearer && len(ip) == 0 && len(ua) == 0 {
-		w.whoIP = h.cfg.ClientIP.Resolve(ctx.RemoteIP(), hdr.Peek(fasthttp.HeaderXForwardedFor)).As16()
+		w.whoIP = w.client.As16()
 		w.who = sender{ip: w.whoIP[:], ua: ctx.UserAgent(), hdr: hdr}
 		return true
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/netip"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -33,7 +34,8 @@ type work struct {
 	marks   []row.Mark
 	keys    []uint64 // seen-set keys of b.Events, marked in flight
 	who     sender
-	whoIP   [16]byte               // a server send's forwarded address
+	whoIP   [16]byte               // the sender's address, in its 16-byte form
+	client  netip.Addr             // the request's client (collector/clientip), resolved once
 	blank   fasthttp.RequestHeader // no headers: a server send's region comes from the forwarded address only
 	batch   sink.Batch
 }
