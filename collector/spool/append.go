@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 )
 
 // waiter is one appender waiting for its group's fsync.
@@ -16,6 +17,39 @@ type waiter struct {
 }
 
 var waiters = sync.Pool{New: func() any { return &waiter{done: make(chan struct{}, 1)} }}
+
+// Pending is a record queued by Queue, not yet known to be on disk. Call
+// Wait exactly once.
+type Pending waiter
+
+// Wait returns the record's position once it is on disk and fsynced, or
+// the error that kept its group from being written.
+func (p *Pending) Wait() (uint64, error) {
+	w := (*waiter)(p)
+	<-w.done
+	pos, err := w.pos, w.err
+	w.pos, w.err = 0, nil
+	waiters.Put(w)
+	return pos, err
+}
+
+// Queue queues the record head ‖ body like AppendParts and returns at once:
+// the caller can let go of head and body (they are copied) and of what it
+// built them with, then Wait. A warm Queue allocates nothing.
+func (s *Spool) Queue(ctx context.Context, head, body []byte) (*Pending, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(head)+len(body) > s.cfg.MaxRecordBytes {
+		return nil, ErrTooLarge
+	}
+	w := waiters.Get().(*waiter)
+	if err := s.enqueue(w, head, body); err != nil {
+		waiters.Put(w)
+		return nil, err
+	}
+	return (*Pending)(w), nil
+}
 
 // Append appends rec and returns its position once it is on disk and
 // fsynced. See AppendParts.
@@ -30,23 +64,11 @@ func (s *Spool) Append(ctx context.Context, rec []byte) (uint64, error) {
 // fsync. It fails at once with ErrFull when the disk budget is spent.
 // A warm AppendParts allocates nothing.
 func (s *Spool) AppendParts(ctx context.Context, head, body []byte) (uint64, error) {
-	if err := ctx.Err(); err != nil {
+	p, err := s.Queue(ctx, head, body)
+	if err != nil {
 		return 0, err
 	}
-	n := len(head) + len(body)
-	if n > s.cfg.MaxRecordBytes {
-		return 0, ErrTooLarge
-	}
-	w := waiters.Get().(*waiter)
-	if err := s.enqueue(w, head, body); err != nil {
-		waiters.Put(w)
-		return 0, err
-	}
-	<-w.done
-	pos, err := w.pos, w.err
-	w.pos, w.err = 0, nil
-	waiters.Put(w)
-	return pos, err
+	return p.Wait()
 }
 
 // enqueue frames a record into the pending group and wakes the committer.
@@ -84,32 +106,40 @@ func (s *Spool) enqueue(w *waiter, head, body []byte) error {
 func (s *Spool) commitLoop() {
 	defer close(s.done)
 	for range s.kick {
-		// Let the appenders that are runnable queue their records first:
-		// woken by the first, the committer would otherwise run ahead of
-		// them and fsync groups of one (on one core, a fourth of the
-		// throughput; bench/RESULTS.md).
+		// Woken from idle by the first append, let the appenders that are
+		// runnable queue their records first: the committer would
+		// otherwise run ahead of them and fsync groups of one (on one
+		// core, a fourth of the throughput; bench/RESULTS.md).
 		runtime.Gosched()
-		s.commitGroup()
+		// Then commit until nothing is pending: the records that came
+		// during a write and fsync are the next group, committed at once
+		// rather than after yielding again (a yield puts the committer
+		// behind every runnable request, on one core for milliseconds).
+		for s.commitGroup() {
+		}
 	}
 	s.commitGroup()
 }
 
 // commitGroup takes the pending records, writes and fsyncs them, numbers
-// them and wakes their appenders and the readers.
-func (s *Spool) commitGroup() {
+// them and wakes their appenders and the readers. It reports whether there
+// were any.
+func (s *Spool) commitGroup() bool {
 	s.mu.Lock()
 	buf, ws := s.pending, s.waiters
 	if len(ws) == 0 {
 		s.mu.Unlock()
-		return
+		return false
 	}
 	s.pending, s.waiters = s.spare[:0], s.spareW[:0]
 	s.writing = int64(len(buf))
 	err := s.err
 	s.mu.Unlock()
+	start := time.Now()
 	if err == nil {
 		err = s.write(buf)
 	}
+	took := time.Since(start)
 	s.mu.Lock()
 	s.writing = 0
 	first := s.next
@@ -122,7 +152,7 @@ func (s *Spool) commitGroup() {
 		s.wakeReadersLocked()
 	}
 	s.mu.Unlock()
-	s.counters.group(len(ws), err)
+	s.counters.group(len(ws), took, err)
 	for i, w := range ws {
 		if err != nil {
 			w.err = err
@@ -140,6 +170,7 @@ func (s *Spool) commitGroup() {
 	}
 	s.spareW = ws[:0]
 	s.mu.Unlock()
+	return true
 }
 
 // wakeReadersLocked tells every reader that records were committed (or

@@ -1,6 +1,8 @@
 package spool
 
 import (
+	"time"
+
 	"github.com/VictoriaMetrics/metrics"
 )
 
@@ -9,6 +11,7 @@ import (
 //	crumbless_spool_appends_total        records committed
 //	crumbless_spool_fsyncs_total         groups committed (one fsync each)
 //	crumbless_spool_group_records        records per group (histogram)
+//	crumbless_spool_write_seconds        writing and fsyncing a group (histogram)
 //	crumbless_spool_write_errors_total   groups that failed (the error is sticky)
 //	crumbless_spool_full_total           appends refused: budget spent
 //	crumbless_spool_segments_deleted_total
@@ -19,7 +22,7 @@ import (
 // Each consumer's own lag is its relay's (collector/sink/spooled).
 type counters struct {
 	appends, fsyncs, writeErrors, full, deleted *metrics.Counter
-	groups                                      *metrics.Histogram
+	groups, writes                              *metrics.Histogram
 }
 
 func (c *counters) register(s *Spool, set *metrics.Set) {
@@ -29,6 +32,7 @@ func (c *counters) register(s *Spool, set *metrics.Set) {
 	c.full = set.NewCounter("crumbless_spool_full_total")
 	c.deleted = set.NewCounter("crumbless_spool_segments_deleted_total")
 	c.groups = set.NewHistogram("crumbless_spool_group_records")
+	c.writes = set.NewHistogram("crumbless_spool_write_seconds")
 	set.NewGauge("crumbless_spool_bytes", func() float64 {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -42,8 +46,9 @@ func (c *counters) register(s *Spool, set *metrics.Set) {
 	})
 }
 
-// group counts a committed (or failed) group of n records.
-func (c *counters) group(n int, err error) {
+// group counts a committed (or failed) group of n records that took took
+// to write and fsync.
+func (c *counters) group(n int, took time.Duration, err error) {
 	if c.appends == nil { // before register: only during Open
 		return
 	}
@@ -54,4 +59,5 @@ func (c *counters) group(n int, err error) {
 	c.appends.Add(n)
 	c.fsyncs.Inc()
 	c.groups.Update(float64(n))
+	c.writes.Update(took.Seconds())
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/crumbless/crumbless/internal/durable"
 )
 
 // Record is one record read back.
@@ -221,24 +223,8 @@ func (r *Reader) Commit(pos uint64) error {
 // writeCursor writes NAME.cursor: a temporary file, fsync, rename, fsync of
 // the directory.
 func writeCursor(dir, name string, pos uint64) error {
-	tmp := filepath.Join(dir, "."+name+".cursor.tmp")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
+	if err := durable.WriteFile(filepath.Join(dir, name+".cursor"), strconv.AppendUint(nil, pos, 10)); err != nil {
 		return fmt.Errorf("writing cursor: %w", err)
 	}
-	_, err = f.Write(strconv.AppendUint(nil, pos, 10))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, name+".cursor"))
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing cursor: %w", err)
-	}
-	return syncDir(dir)
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/crumbless/crumbless/internal/durable"
 	"hash/crc32"
 	"io"
 	"os"
@@ -198,7 +199,7 @@ func (s *Spool) newSegment(base uint64) error {
 	if err != nil {
 		return fmt.Errorf("creating segment: %w", err)
 	}
-	if err := syncDir(s.cfg.Dir); err != nil {
+	if err := durable.SyncDir(s.cfg.Dir); err != nil {
 		f.Close()
 		return err
 	}
@@ -213,18 +214,6 @@ func (s *Spool) newSegment(base uint64) error {
 	s.segs = append(s.segs, segment{base: base})
 	s.next = base
 	s.mu.Unlock()
-	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("opening directory %q: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("syncing directory %q: %w", dir, err)
-	}
 	return nil
 }
 
@@ -248,7 +237,7 @@ func (s *Spool) collect() error {
 			errs = append(errs, fmt.Errorf("deleting segment: %w", err))
 		}
 	}
-	errs = append(errs, syncDir(s.cfg.Dir))
+	errs = append(errs, durable.SyncDir(s.cfg.Dir))
 	s.mu.Lock()
 	for _, g := range drop {
 		s.live -= g.size
