@@ -1,8 +1,10 @@
 package record
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"strconv"
 	"time"
 
@@ -10,11 +12,19 @@ import (
 	"github.com/crumbless/crumbless/sdk/wire"
 )
 
-// appendRecord appends one record line (ending in '\n') for in and returns
-// it with the record's hash. canonical is everything before the hash
-// field, closed with "}": what the hash covers, with prevHash.
+// appendRecord appends one chained record line (ending in '\n') for in
+// and returns it with the record's hash.
 func appendRecord(dst []byte, site []byte, id string, at time.Time, prevHash string, in *Input) ([]byte, string) {
 	start := len(dst)
+	dst = appendBody(dst, site, id, at, in)
+	body := dst[start:]
+	return appendChained(dst[:start], body, prevHash)
+}
+
+// appendBody appends the record line for in without its chain fields: a
+// JSON object and '\n'. This is what the spool and the streams (Kafka,
+// S3) carry; the consent files add prev_hash and hash (appendChained).
+func appendBody(dst []byte, site []byte, id string, at time.Time, in *Input) []byte {
 	dst = append(dst, `{"schema":"`+SchemaVersion+`","record_id":"`...)
 	dst = append(dst, id...)
 	dst = append(dst, `","event_id":`...)
@@ -31,12 +41,36 @@ func appendRecord(dst []byte, site []byte, id string, at time.Time, prevHash str
 	dst = appendEvidence(dst, in)
 	dst = appendEvent(dst, at, in.ClientTime)
 	dst = appendSubject(dst, in.Subject)
+	return append(dst, "}\n"...)
+}
+
+// errNotABody is returned for a line that does not end in "}".
+var errNotABody = errors.New("not a consent record line")
+
+// appendChained appends body, a line of appendBody, with the chain
+// fields: prev_hash, then hash over prevHash and the canonical bytes
+// (everything before the hash field, closed with "}"). It returns the
+// record's hash. body may overlap dst's spare capacity from its own start:
+// appendRecord builds the body in place.
+func appendChained(dst, body []byte, prevHash string) ([]byte, string) {
+	body = bytes.TrimSuffix(body, []byte("\n"))
+	start := len(dst)
+	dst = append(dst, body[:len(body)-1]...) // without its closing brace
 	dst = append(dst, `,"prev_hash":"`...)
 	dst = append(append(dst, prevHash...), '"')
 	hash := chainHash(prevHash, append(dst[start:len(dst):len(dst)], '}'))
 	dst = append(dst, `,"hash":"`...)
 	dst = append(dst, hash...)
 	return append(dst, "\"}\n"...), hash
+}
+
+// checkBody returns errNotABody unless line is a JSON object line.
+func checkBody(line []byte) error {
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	if len(line) < 2 || line[0] != '{' || line[len(line)-1] != '}' {
+		return errNotABody
+	}
+	return nil
 }
 
 // chainHash is hex(SHA-256(prevHash || canonical)).

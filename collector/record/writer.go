@@ -26,12 +26,23 @@ type Config struct {
 	Logger *slog.Logger
 	// Metrics receives crumbless_consent_records_total; nil means a private set.
 	Metrics *metrics.Set
+	// Spooled says the Writer is fed from the spool (collector/sink/spooled,
+	// as a sink.Positioned): its files carry spool positions and are
+	// written exactly once; temporary files a crash left are removed, since
+	// their records are handed again.
+	Spooled bool
 }
 
 // Writer appends consent records to each site's chain. It is safe for
 // concurrent use; records of all sites are written one batch at a time,
 // which is plenty: they are written on consent changes, not per event.
+//
+// The collector feeds it from the spool, as a sink.Positioned: ingest
+// appends the records without their chain fields (Spooler), and the
+// Writer chains them in spool order as it writes the files. Write chains
+// and writes directly, for a Writer that is not fed from the spool.
 type Writer struct {
+	dir     string
 	files   *filesink.Sink
 	now     func() time.Time
 	log     *slog.Logger
@@ -53,14 +64,14 @@ func Open(cfg Config) (*Writer, error) {
 	if cfg.Metrics == nil {
 		cfg.Metrics = metrics.NewSet()
 	}
-	w := &Writer{now: cfg.Now, log: cfg.Logger, heads: map[string]string{},
+	w := &Writer{dir: cfg.Dir, now: cfg.Now, log: cfg.Logger, heads: map[string]string{},
 		written: cfg.Metrics.NewCounter("crumbless_consent_records_total")}
 	if err := w.loadHeads(cfg.Dir); err != nil {
 		return nil, fmt.Errorf("opening consent records: %w", err)
 	}
 	files, err := filesink.Open(filesink.Config{
 		Dir: cfg.Dir, Subdir: Subdir, Daily: true, RollInterval: cfg.RollInterval,
-		FlushInterval: cfg.FlushInterval, Now: cfg.Now, Logger: cfg.Logger,
+		FlushInterval: cfg.FlushInterval, Now: cfg.Now, Logger: cfg.Logger, Spooled: cfg.Spooled,
 		Metrics: metrics.NewSet(), // the event files' metrics are not mixed with these
 	})
 	if err != nil {
@@ -115,17 +126,14 @@ func (w *Writer) Write(ctx context.Context, site []byte, ins []Input) error {
 	for i := range ins {
 		w.buf, head = appendRecord(w.buf, site, newID(), now, head, &ins[i])
 	}
-	b := sink.Batch{Site: site, ReceivedAt: now, Rows: w.buf, Events: len(ins)}
-	if err := w.files.WriteBatch(ctx, &b); err != nil {
+	b := sink.Record{Kind: sink.KindConsent, Site: site, ReceivedAt: now, Rows: w.buf, Events: len(ins)}
+	if err := w.files.Append(ctx, &b); err != nil {
 		return fmt.Errorf("writing consent records: %w", err)
 	}
 	w.heads[string(site)] = head
 	w.written.Add(len(ins))
 	return nil
 }
-
-// Close completes every open file.
-func (w *Writer) Close() error { return w.files.Close() }
 
 // newID returns a random (version 4) UUID.
 func newID() string {

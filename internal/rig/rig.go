@@ -194,9 +194,10 @@ func (r Row) Prop(key string) string {
 	return s
 }
 
-// ReadRows decodes every output file under dir/events (NDJSON, zstd). A
-// file of another name (a partial .tmp) is an error: after a graceful stop
-// there must be none.
+// ReadRows decodes every output file under dir/events (NDJSON, zstd),
+// skipping the partitions' manifests ("_manifest-….json"; readers skip
+// names starting with "_"). A file of another name (a partial .tmp) is an
+// error: after a graceful stop there must be none.
 func ReadRows(dir string) ([]Row, error) {
 	dec, err := zstd.NewReader(nil)
 	if err != nil {
@@ -205,7 +206,7 @@ func ReadRows(dir string) ([]Row, error) {
 	defer dec.Close()
 	var rows []Row
 	err = filepath.WalkDir(filepath.Join(dir, "events"), func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), "_") {
 			return err
 		}
 		if !strings.HasSuffix(path, ".ndjson.zst") {

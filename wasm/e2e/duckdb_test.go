@@ -1,44 +1,18 @@
 package e2e
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
+
+	duckdbq "github.com/crumbless/crumbless/internal/duckdb"
 )
 
-// duckdb runs sql with DuckDB (its Node bindings, installed by
-// duckdb/install-duckdb.sh) and returns the rows, so the tests read the output
-// exactly the way the README tells data teams to.
+// duckdb runs sql with DuckDB (internal/duckdb) and returns the rows, so
+// the tests read the output exactly the way the README tells data teams to.
 func duckdb(t *testing.T, sql string) []map[string]any {
 	t.Helper()
-	modules := os.Getenv("CRUMBLESS_DUCKDB")
-	if modules == "" {
-		out, err := exec.Command("duckdb/install-duckdb.sh").Output()
-		if err != nil {
-			t.Fatalf("installing DuckDB for the reader check: %v", err)
-		}
-		modules = strings.TrimSpace(string(out))
-	}
-	cmd := exec.Command("node", "duckdb/query.cjs", modules, sql)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	rows, err := duckdbq.Query(sql)
 	if err != nil {
-		t.Fatalf("DuckDB: %v: %s", err, stderr.String())
-	}
-	var rows []map[string]any
-	for _, line := range bytes.Split(bytes.TrimSpace(out), []byte("\n")) {
-		if len(line) == 0 {
-			continue
-		}
-		var r map[string]any
-		if err := json.Unmarshal(line, &r); err != nil {
-			t.Fatalf("DuckDB row %s: %v", line, err)
-		}
-		rows = append(rows, r)
+		t.Fatalf("DuckDB: %v", err)
 	}
 	return rows
 }

@@ -22,6 +22,20 @@
 // spool's cursor no further: whatever was only in a temporary file when
 // the collector died is replayed, and the temporary files are removed.
 //
+// With Config.Format parquet or both, each complete NDJSON file gets (or,
+// with parquet, is replaced by) a Parquet file of the same name, positions
+// included, ending in .parquet (event rows only; parquet.go). publish.go
+// orders the files' renames so that a crash leaves both formats or
+// neither, and the positions mean the same for both.
+//
+// Each partition directory holds a manifest per node that published files
+// in it, _manifest-<node>.json: every file's name, format, rows, bytes,
+// sha256, received_at range and schema version, and "complete": true
+// once the node adds no more files there (manifest.go). Readers skip
+// names starting with "_" or ".". At Open the manifests that are missing
+// or do not list the files present are rebuilt from the files
+// (recover.go).
+//
 // It must not import collector or any collector/<x> package other than
 // collector/sink.
 package filesink
@@ -62,6 +76,13 @@ type Config struct {
 	// rolls (a file is rolled after the batch that reaches it). The file on
 	// disk is several times smaller. Default 64 MiB.
 	MaxFileBytes int64
+	// Format is what files are published: FormatNDJSON (the default),
+	// FormatParquet or FormatBoth. Parquet is for event rows
+	// (collector/row) only.
+	Format Format
+	// SchemaVersion is the rows' schema version, listed in the manifests
+	// of NDJSON files (row.SchemaVersion for event rows); 0 leaves it out.
+	SchemaVersion int
 	// Spooled says batches come from the spool with positions
 	// (sink.Batch.Pos): file names carry their range, Open indexes the
 	// published ones and removes temporary files left by a crash (their
@@ -82,6 +103,9 @@ type Config struct {
 var ErrBadSite = errors.New("site id is not a safe directory name")
 
 func (c Config) withDefaults() Config {
+	if c.Format == "" {
+		c.Format = FormatNDJSON
+	}
 	if c.Subdir == "" {
 		c.Subdir = "events"
 	}

@@ -66,17 +66,17 @@ func openTest(t *testing.T, cfg Config) (*Sink, *clock) {
 }
 
 // batch returns a batch of n rows {"site":SITE,"n":i}.
-func batch(site string, at time.Time, n int) *sink.Batch {
-	b := &sink.Batch{Site: []byte(site), ReceivedAt: at, Events: n}
+func batch(site string, at time.Time, n int) *sink.Record {
+	b := &sink.Record{Site: []byte(site), ReceivedAt: at, Events: n}
 	for i := range n {
 		b.Rows = fmt.Appendf(b.Rows, `{"site":%q,"n":%d}`+"\n", site, i)
 	}
 	return b
 }
 
-func write(t *testing.T, s *Sink, b *sink.Batch) {
+func write(t *testing.T, s *Sink, b *sink.Record) {
 	t.Helper()
-	if err := s.WriteBatch(t.Context(), b); err != nil {
+	if err := s.Append(t.Context(), b); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -86,8 +86,8 @@ type row struct {
 	N    int
 }
 
-// readFiles decodes every complete file under dir/events, by path relative
-// to dir.
+// readFiles decodes every complete NDJSON file under dir/events, by path
+// relative to dir.
 func readFiles(t *testing.T, dir string) map[string][]row {
 	t.Helper()
 	out := map[string][]row{}
@@ -97,7 +97,7 @@ func readFiles(t *testing.T, dir string) map[string][]row {
 	}
 	defer dec.Close()
 	_ = filepath.WalkDir(filepath.Join(dir, "events"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+		if err != nil || d.IsDir() || !strings.HasSuffix(d.Name(), fileExt) {
 			return err
 		}
 		raw, err := os.ReadFile(path)

@@ -6,44 +6,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/crumbless/crumbless/collector/sink/layout"
 )
 
 const (
-	tmpPrefix = ".part-"
-	tmpSuffix = ".tmp"
-	fileExt   = ".ndjson.zst"
+	tmpPrefix  = ".part-"
+	tmpSuffix  = ".tmp"
+	fileExt    = ".ndjson.zst"
+	parquetExt = ".parquet"
 )
-
-// safeSite reports whether site can be a directory name: 1 to 253 bytes of
-// lower-case letters, digits, dots and dashes, not starting with a dot
-// (so neither "." nor ".." nor a hidden name), without "..".
-func safeSite(site []byte) bool {
-	if len(site) == 0 || len(site) > 253 || site[0] == '.' {
-		return false
-	}
-	for i, c := range site {
-		ok := 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.' && site[i-1] != '.'
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// hourOf returns the hours since the Unix epoch of t.
-func hourOf(t time.Time) int64 {
-	s := t.Unix()
-	h := s / 3600
-	if s < 0 && s%3600 != 0 {
-		h--
-	}
-	return h
-}
 
 // bucketOf returns the hour (since the Unix epoch) that starts t's
 // partition: t's hour, or with daily partitions the first hour of its day.
 func bucketOf(t time.Time, daily bool) int64 {
-	h := hourOf(t)
+	h := layout.HourOf(t)
 	if daily {
 		h -= (h%24 + 24) % 24
 	}
@@ -53,12 +30,7 @@ func bucketOf(t time.Time, daily bool) int64 {
 // partitionDir returns root/site=SITE/date=YYYY-MM-DD/hour=HH, or without
 // the hour with daily partitions.
 func partitionDir(root, site string, hour int64, daily bool) string {
-	t := time.Unix(hour*3600, 0).UTC()
-	dir := filepath.Join(root, "site="+site, "date="+t.Format("2006-01-02"))
-	if daily {
-		return dir
-	}
-	return filepath.Join(dir, "hour="+t.Format("15"))
+	return filepath.Join(root, filepath.FromSlash(layout.Path(site, hour, daily)))
 }
 
 // fileName returns part-<yyyymmddThhmmss>-<node>-<seq>.ndjson.zst.
@@ -76,12 +48,44 @@ func positionedName(final string, lo, hi uint64) string {
 	return fmt.Sprintf("%s-p%d-%d%s", strings.TrimSuffix(final, fileExt), lo, hi, fileExt)
 }
 
+// parquetName returns the Parquet twin of an NDJSON file name: the same
+// name, positions included, with .parquet for .ndjson.zst.
+func parquetName(name string) string { return strings.TrimSuffix(name, fileExt) + parquetExt }
+
+// ndjsonName returns the NDJSON twin of a Parquet file name.
+func ndjsonName(name string) string { return strings.TrimSuffix(name, parquetExt) + fileExt }
+
+// stemOf returns a complete file's name without its extension, and the
+// file's format; ok is false for any other name.
+func stemOf(name string) (stem string, f Format, ok bool) {
+	if !strings.HasPrefix(name, "part-") {
+		return "", "", false
+	}
+	if stem, ok := strings.CutSuffix(name, fileExt); ok {
+		return stem, FormatNDJSON, true
+	}
+	if stem, ok := strings.CutSuffix(name, parquetExt); ok {
+		return stem, FormatParquet, true
+	}
+	return "", "", false
+}
+
+// nodeOf returns the node id in a complete file's name
+// (part-<time>-<node>-<seq>…), or "".
+func nodeOf(name string) string {
+	parts := strings.SplitN(name, "-", 4)
+	if _, _, ok := stemOf(name); !ok || len(parts) < 4 {
+		return ""
+	}
+	return parts[2]
+}
+
 // parsePositions returns the range of spool positions in a complete file's
-// name, or ok false.
+// name (NDJSON or Parquet), or ok false.
 func parsePositions(name string) (lo, hi uint64, ok bool) {
-	stem, found := strings.CutSuffix(name, fileExt)
+	stem, _, found := stemOf(name)
 	i := strings.LastIndex(stem, "-p")
-	if !found || !strings.HasPrefix(name, "part-") || i < 0 {
+	if !found || i < 0 {
 		return 0, 0, false
 	}
 	los, his, found := strings.Cut(stem[i+2:], "-")

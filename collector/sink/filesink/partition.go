@@ -1,7 +1,10 @@
 package filesink
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -21,21 +24,29 @@ type partition struct {
 	f      *os.File
 	enc    *zstd.Encoder
 	rows   int64 // uncompressed bytes written
-	disk   counter
-	lo, hi uint64 // spool positions of the first and last batch; 0 when none
+	disk   *counter
+	lo, hi uint64    // spool positions of the first and last batch; 0 when none
+	stats  fileStats // rows and received_at range of the batches written
 }
 
-// counter counts the bytes written through it.
+// counter counts and hashes the bytes written through it.
 type counter struct {
 	w io.Writer
 	n int64
+	h hash.Hash
 }
+
+func newCounter(w io.Writer) *counter { return &counter{w: w, h: sha256.New()} }
 
 func (c *counter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
+	c.h.Write(p[:n])
 	return n, err
 }
+
+// sum returns the SHA-256 of the bytes written, in hex.
+func (c *counter) sum() string { return hex.EncodeToString(c.h.Sum(nil)) }
 
 // openPartition creates the directory and the temporary file, and points
 // enc at it.
@@ -50,8 +61,8 @@ func openPartition(root, site string, hour int64, daily bool, opened time.Time, 
 		return nil, fmt.Errorf("creating file: %w", err)
 	}
 	p.f = f
-	p.disk.w = f
-	enc.Reset(&p.disk)
+	p.disk = newCounter(f)
+	enc.Reset(p.disk)
 	return p, nil
 }
 
@@ -60,11 +71,13 @@ func (p *partition) finalPath() string {
 	return filepath.Join(p.dir, positionedName(p.final, p.lo, p.hi))
 }
 
-func (p *partition) write(rows []byte) error {
+func (p *partition) write(rows []byte, events int, receivedAt time.Time) error {
 	if _, err := p.enc.Write(rows); err != nil {
 		return fmt.Errorf("compressing rows into %q: %w", p.tmpPath(), err)
 	}
 	p.rows += int64(len(rows))
+	p.stats.Rows += int64(events)
+	p.stats.received(receivedAt)
 	return nil
 }
 
@@ -80,39 +93,26 @@ func (p *partition) due(now time.Time, rollEvery time.Duration, maxBytes int64) 
 	return now.Sub(p.opened) >= rollEvery || bucketOf(now, p.daily) != p.hour || p.rows >= maxBytes
 }
 
-// complete ends the zstd stream, syncs and closes the file, renames it to
-// its final name and syncs the directory, so the file is durable and
-// visible whole or not at all.
-func (p *partition) complete() error {
+// finish ends the zstd stream, syncs and closes the temporary file, and
+// returns what the manifest lists of it; publish then gives it its final
+// name.
+func (p *partition) finish() (fileStats, error) {
 	if err := p.enc.Close(); err != nil {
 		p.f.Close()
-		return fmt.Errorf("finishing %q: %w", p.tmpPath(), err)
+		return fileStats{}, fmt.Errorf("finishing %q: %w", p.tmpPath(), err)
 	}
 	if err := p.f.Sync(); err != nil {
 		p.f.Close()
-		return fmt.Errorf("syncing %q: %w", p.tmpPath(), err)
+		return fileStats{}, fmt.Errorf("syncing %q: %w", p.tmpPath(), err)
 	}
 	if err := p.f.Close(); err != nil {
-		return fmt.Errorf("closing %q: %w", p.tmpPath(), err)
+		return fileStats{}, fmt.Errorf("closing %q: %w", p.tmpPath(), err)
 	}
-	if err := os.Rename(p.tmpPath(), p.finalPath()); err != nil {
-		return fmt.Errorf("renaming %q: %w", p.tmpPath(), err)
-	}
-	return syncDir(p.dir)
+	st := p.stats
+	st.Bytes, st.SHA256 = p.disk.n, p.disk.sum()
+	return st, nil
 }
 
 // abandon closes the file after a failure, leaving the temporary file for
 // recovery.
 func (p *partition) abandon() { p.f.Close() }
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("opening directory %q: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("syncing directory %q: %w", dir, err)
-	}
-	return nil
-}

@@ -3,12 +3,16 @@ package filesink
 import (
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/crumbless/crumbless/collector/sink"
+	"github.com/crumbless/crumbless/collector/sink/layout"
 )
 
 // positions is what a spooled Sink knows of spool positions.
@@ -77,7 +81,7 @@ func partitionOf(root, dir string) (site string, hour int64, ok bool) {
 	if !ok1 || !ok2 || !ok3 || err != nil {
 		return "", 0, false
 	}
-	return site, hourOf(t), true
+	return site, layout.HourOf(t), true
 }
 
 // publishedLocked reports whether a batch of site at pos is in a complete
@@ -132,11 +136,14 @@ func (s *Sink) completed(p *partition, ok bool) {
 // Durable returns the highest position p such that every batch written at
 // or below p is in a complete file (or was skipped as already in one),
 // and whether a batch was lost since (a file could not be completed, or
-// was abandoned after a write error): the caller must then Reset.
+// was abandoned after a write error): the caller must then Reset. With
+// no file open or being completed, every batch written is durable, and p
+// is the largest position: the caller bounds it by what it handed, which
+// may be past the last batch written when it passes records over.
 func (s *Sink) Durable() (uint64, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.last
+	d := uint64(math.MaxUint64)
 	for _, p := range s.parts {
 		if p.lo > 0 {
 			d = min(d, p.lo-1)
@@ -191,6 +198,18 @@ func (s *Sink) Committed(cursor uint64) {
 			s.published[key] = kept
 		}
 	}
+}
+
+// Published reports whether rec, from the spool, is in a complete file
+// already: Append would skip it.
+func (s *Sink) Published(rec *sink.Record) bool {
+	if rec.Pos == 0 || !s.cfg.Spooled {
+		return false
+	}
+	key := partKey{xxhash.Sum64(rec.Site), bucketOf(rec.ReceivedAt, s.cfg.Daily)}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.publishedLocked(key, rec.Site, rec.Pos)
 }
 
 // MaxPublished returns the highest spool position in a complete file: a

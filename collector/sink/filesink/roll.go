@@ -27,10 +27,11 @@ func (s *Sink) abandonLocked(key partKey, p *partition) {
 		"file", p.tmpPath())
 }
 
-// complete finishes a detached partition and recycles its encoder.
+// complete publishes a detached partition, lists it in its manifest and
+// recycles its encoder.
 func (s *Sink) complete(p *partition) error {
 	defer s.rolling.Done()
-	err := p.complete()
+	files, late, err := p.publish(s.cfg.Format)
 	s.bytesWritten.Add(int(p.disk.n))
 	s.completed(p, err == nil)
 	if err != nil {
@@ -39,7 +40,17 @@ func (s *Sink) complete(p *partition) error {
 			"file", p.tmpPath(), "err", err)
 		return fmt.Errorf("completing partition: %w", err)
 	}
+	if late != nil {
+		s.writeErrors.Inc()
+		s.log.Error("publishing a file's Parquet twin failed; the next start publishes it", "err", late)
+	}
 	s.filesRolled.Inc()
+	for _, f := range files {
+		if f.format == FormatParquet {
+			s.bytesWritten.Add(int(f.stats.Bytes))
+		}
+	}
+	s.listPublished(p, files)
 	s.mu.Lock()
 	s.encoders = append(s.encoders, p.enc)
 	s.mu.Unlock()
@@ -67,6 +78,7 @@ func (s *Sink) Flush() error {
 	for _, p := range due {
 		errs = append(errs, s.complete(p))
 	}
+	s.completeManifests(now, false)
 	return errors.Join(errs...)
 }
 
@@ -104,6 +116,7 @@ func (s *Sink) Close() error {
 			errs = append(errs, s.complete(p))
 		}
 		s.rolling.Wait()
+		s.completeManifests(s.cfg.Now(), true)
 		if err := errors.Join(errs...); err != nil {
 			s.closeErr = fmt.Errorf("closing file sink: %w", err)
 		}

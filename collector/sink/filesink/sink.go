@@ -18,6 +18,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/crumbless/crumbless/collector/sink"
+	"github.com/crumbless/crumbless/collector/sink/layout"
 )
 
 // Sink writes batches into partitioned files. It is safe for concurrent use.
@@ -41,8 +42,12 @@ type Sink struct {
 
 	positions // spool positions, under mu
 
+	manMu     sync.Mutex               // taken before mu, never after
+	manifests map[string]*openManifest // by partition directory, under manMu
+
 	rowsWritten, bytesWritten, filesRolled, writeErrors, skipped *metrics.Counter
 	open                                                         atomic.Int64
+	connected                                                    atomic.Bool
 }
 
 // partKey finds an open partition: xxhash of the site id, and the hour.
@@ -53,11 +58,15 @@ type partKey struct {
 	hour int64
 }
 
-var _ sink.Positioned = (*Sink)(nil)
+var (
+	_ sink.Positioned = (*Sink)(nil)
+	_ sink.Appender   = (*Sink)(nil)
+)
 
 // Open creates the directory (so a data directory that cannot be written
-// fails at start-up, not at the first batch), warns about temporary files left by a crash,
-// and starts the flush loop.
+// fails at start-up, not at the first batch), finishes what a crash left
+// (recoverFiles: Parquet files, manifests), removes or warns about the
+// temporary files left, and starts the flush loop.
 func Open(cfg Config) (*Sink, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("opening file sink: no directory given")
@@ -68,16 +77,23 @@ func Open(cfg Config) (*Sink, error) {
 		return nil, fmt.Errorf("opening file sink: drawing node id: %w", err)
 	}
 	s := &Sink{
-		cfg:      cfg,
-		root:     filepath.Join(cfg.Dir, cfg.Subdir),
-		node:     hex.EncodeToString(node[:]),
-		log:      cfg.Logger,
-		parts:    make(map[partKey]*partition),
-		stop:     make(chan struct{}),
-		loopDone: make(chan struct{}),
+		cfg:       cfg,
+		root:      filepath.Join(cfg.Dir, cfg.Subdir),
+		node:      hex.EncodeToString(node[:]),
+		log:       cfg.Logger,
+		parts:     make(map[partKey]*partition),
+		manifests: make(map[string]*openManifest),
+		stop:      make(chan struct{}),
+		loopDone:  make(chan struct{}),
+	}
+	if err := cfg.Format.Check(); err != nil {
+		return nil, fmt.Errorf("opening file sink: %w", err)
 	}
 	if err := os.MkdirAll(s.root, 0o755); err != nil {
 		return nil, fmt.Errorf("opening file sink: creating %q: %w", s.root, err)
+	}
+	if err := s.recoverFiles(); err != nil {
+		return nil, fmt.Errorf("opening file sink: %w", err)
 	}
 	s.register(cfg.Metrics)
 	if cfg.Spooled {
@@ -100,13 +116,43 @@ func (s *Sink) register(set *metrics.Set) {
 	set.NewGauge("crumbless_files_open", func() float64 { return float64(s.open.Load()) })
 }
 
-// WriteBatch appends b's rows to the file of its site and hour, opening one
+// Connect checks that the directory can be written; Open created it.
+// WriteBatch before Connect returns sink.ErrNotConnected; Append, for an
+// owner that writes to the sink directly, needs no Connect.
+func (s *Sink) Connect(context.Context) error {
+	probe, err := os.CreateTemp(s.root, tmpPrefix+"probe-")
+	if err != nil {
+		return fmt.Errorf("connecting file sink: %w", err)
+	}
+	probe.Close()
+	if err := os.Remove(probe.Name()); err != nil {
+		return fmt.Errorf("connecting file sink: %w", err)
+	}
+	s.connected.Store(true)
+	return nil
+}
+
+// WriteBatch appends b's records in order (see Append); it stops at the
+// first error.
+func (s *Sink) WriteBatch(ctx context.Context, b *sink.Batch) error {
+	if !s.connected.Load() {
+		return sink.ErrNotConnected
+	}
+	for i := range b.Records {
+		if err := s.Append(ctx, &b.Records[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Append appends b's rows to the file of its site and hour, opening one
 // if needed, in one locked call. Rows reach the disk within the flush
-// interval, and a complete file within the roll interval. When the batch
-// fills its file, WriteBatch completes the file and returns that error
-// too: the sender retries, and readers deduplicate on event_id.
-func (s *Sink) WriteBatch(_ context.Context, b *sink.Batch) error {
-	if !safeSite(b.Site) {
+// interval, and a complete file within the roll interval. When the record
+// fills its file, Append completes the file and returns that error too:
+// the sender retries, and readers deduplicate on event_id.
+func (s *Sink) Append(_ context.Context, b *sink.Record) error {
+	if !layout.SafeSite(b.Site) {
 		s.writeErrors.Inc()
 		return fmt.Errorf("writing batch for site %q: %w", b.Site, ErrBadSite)
 	}
@@ -129,7 +175,7 @@ func (s *Sink) WriteBatch(_ context.Context, b *sink.Batch) error {
 }
 
 // writeLocked writes b and returns its partition, detached, if it is full.
-func (s *Sink) writeLocked(b *sink.Batch, hour int64) (full *partition, err error) {
+func (s *Sink) writeLocked(b *sink.Record, hour int64) (full *partition, err error) {
 	key := partKey{xxhash.Sum64(b.Site), hour}
 	if b.Pos > 0 && s.publishedLocked(key, b.Site, b.Pos) {
 		s.last = max(s.last, b.Pos)
@@ -140,7 +186,7 @@ func (s *Sink) writeLocked(b *sink.Batch, hour int64) (full *partition, err erro
 	if err != nil {
 		return nil, err
 	}
-	if err := p.write(b.Rows); err != nil {
+	if err := p.write(b.Rows, b.Events, b.ReceivedAt); err != nil {
 		s.abandonLocked(key, p)
 		return nil, err
 	}
@@ -156,7 +202,7 @@ func (s *Sink) writeLocked(b *sink.Batch, hour int64) (full *partition, err erro
 }
 
 // partitionLocked returns the open partition for key, opening it if needed.
-func (s *Sink) partitionLocked(key partKey, b *sink.Batch) (*partition, error) {
+func (s *Sink) partitionLocked(key partKey, b *sink.Record) (*partition, error) {
 	if p, ok := s.parts[key]; ok {
 		if p.site == string(b.Site) {
 			return p, nil

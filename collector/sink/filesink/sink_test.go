@@ -140,8 +140,8 @@ func TestCloseIsIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.WriteBatch(t.Context(), batch("example.com", start, 1)); !errors.Is(err, sink.ErrClosed) {
-		t.Errorf("WriteBatch after Close = %v, want ErrClosed", err)
+	if err := s.Append(t.Context(), batch("example.com", start, 1)); !errors.Is(err, sink.ErrClosed) {
+		t.Errorf("Append after Close = %v, want ErrClosed", err)
 	}
 	if n := len(readFiles(t, s.cfg.Dir)); n != 1 {
 		t.Errorf("%d files after Close, want 1", n)
@@ -151,7 +151,7 @@ func TestCloseIsIdempotent(t *testing.T) {
 func TestRejectsUnsafeSite(t *testing.T) {
 	s, _ := openTest(t, Config{})
 	for _, site := range []string{"", "..", ".hidden", "a/b", `a\b`, "../../etc", "a..b", "UPPER", "a b", "a\x00b"} {
-		err := s.WriteBatch(t.Context(), batch(site, start, 1))
+		err := s.Append(t.Context(), batch(site, start, 1))
 		if !errors.Is(err, ErrBadSite) {
 			t.Errorf("site %q: err = %v, want ErrBadSite", site, err)
 		}
@@ -168,7 +168,7 @@ func TestWriteErrorIsWrappedAndCounted(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(s.cfg.Dir, "events", "site=example.com"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := s.WriteBatch(t.Context(), batch("example.com", start, 1))
+	err := s.Append(t.Context(), batch("example.com", start, 1))
 	if err == nil || !strings.Contains(err.Error(), `writing batch for site "example.com": opening partition: creating partition directory`) {
 		t.Fatalf("err = %v", err)
 	}
@@ -217,7 +217,7 @@ func TestHammer(t *testing.T) {
 	for g := range 4 {
 		wg.Go(func() {
 			for i := range 100 {
-				if err := s.WriteBatch(t.Context(), batch(sites[(g+i)%3], start, 5)); err != nil {
+				if err := s.Append(t.Context(), batch(sites[(g+i)%3], start, 5)); err != nil {
 					t.Error(err)
 					return
 				}
@@ -257,7 +257,7 @@ func TestDailyPartitions(t *testing.T) {
 	}
 	var got []string
 	_ = filepath.WalkDir(s.cfg.Dir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), manifestPrefix) {
 			rel, _ := filepath.Rel(s.cfg.Dir, path)
 			got = append(got, filepath.Dir(filepath.ToSlash(rel)))
 		}

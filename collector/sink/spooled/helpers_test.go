@@ -104,21 +104,20 @@ func (r *rig) stop() {
 
 // send writes a batch of events with ids from ids through the spool.
 func (r *rig) send(ids ...int) error {
-	b := &sink.Batch{Site: []byte("example.com"), ReceivedAt: start, Events: len(ids)}
+	b := &sink.Record{Site: []byte("example.com"), ReceivedAt: start, Events: len(ids)}
 	for _, id := range ids {
 		b.Rows = fmt.Appendf(b.Rows, `{"event_id":"e-%d","pad":"%s"}`+"\n", id, strings.Repeat("x", 40))
 	}
-	return r.writer.WriteBatch(context.Background(), b)
+	return r.writer.Append(context.Background(), b)
 }
 
 // waitHanded waits until the relay has handed every record to the sink.
 func (r *rig) waitHanded() {
 	r.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	reader, _ := r.spool.Reader("files")
-	for reader.Pos() < r.spool.Last() {
+	for r.relay.flight.done() < r.spool.Last() {
 		if time.Now().After(deadline) {
-			r.t.Fatalf("relay stuck at %d of %d", reader.Pos(), r.spool.Last())
+			r.t.Fatalf("relay stuck at %d of %d", r.relay.flight.done(), r.spool.Last())
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -127,10 +126,16 @@ func (r *rig) waitHanded() {
 // eventIDs counts the event ids in the complete files.
 func eventIDs(t *testing.T, dir string) map[string]int {
 	t.Helper()
+	return eventIDsIn(t, filepath.Join(dir, "events"))
+}
+
+// eventIDsIn counts the event ids in the complete files below root.
+func eventIDsIn(t *testing.T, root string) map[string]int {
+	t.Helper()
 	dec, _ := zstd.NewReader(nil)
 	defer dec.Close()
 	got := map[string]int{}
-	filepath.WalkDir(filepath.Join(dir, "events"), func(path string, d fs.DirEntry, err error) error {
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".ndjson.zst") || strings.HasPrefix(d.Name(), ".") {
 			return err
 		}
@@ -179,18 +184,22 @@ func newPausable() *pausable {
 	return p
 }
 
+func (p *pausable) Connect(context.Context) error { return nil }
+
 func (p *pausable) WriteBatch(_ context.Context, b *sink.Batch) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for p.paused {
 		p.cond.Wait()
 	}
-	for line := range strings.Lines(string(b.Rows)) {
-		var row struct {
-			EventID string `json:"event_id"`
+	for _, rec := range b.Records {
+		for line := range strings.Lines(string(rec.Rows)) {
+			var row struct {
+				EventID string `json:"event_id"`
+			}
+			json.Unmarshal([]byte(line), &row)
+			p.rows[row.EventID]++
 		}
-		json.Unmarshal([]byte(line), &row)
-		p.rows[row.EventID]++
 	}
 	return nil
 }

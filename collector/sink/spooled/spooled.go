@@ -1,15 +1,24 @@
-// Package spooled connects the durable spool (collector/spool) to the
-// sinks. Writer is the sink.Sink the ingest handler writes to: it appends
-// each batch to the spool and returns once it is on disk, so that a 2xx
-// means durable. A Relay feeds one sink from the spool, in order, through
-// the sink's own cursor, which it moves only past what the sink has made
-// durable (sink.Positioned); whatever was not is handed again after a
-// crash or a sink error, and a Positioned sink skips what it already has.
+// Package spooled is the sinks framework: it connects the durable spool
+// (collector/spool) to the sinks. Writer is the sink.Appender the ingest
+// handler writes to: it appends each record to the spool and returns once
+// it is on disk, so that a 2xx means durable. A Relay feeds one sink from
+// the spool through the sink's own cursor: it connects the sink, groups
+// records into batches by count, bytes and time, keeps up to MaxInFlight
+// batches in flight, retries each with backoff (reconnecting when the
+// sink says it is not connected), and moves the cursor only past what the
+// sink has made durable, so that whatever was not is handed again after a
+// crash. A sink.Positioned sink (the file sink) gets one batch at a time
+// and skips what it already has, which makes it exactly-once; other sinks
+// are at-least-once, and readers deduplicate on event_id.
 //
-// A batch is one spool record:
+// A record in the spool is:
 //
-//	version (1 byte, 1) · received_at (int64 Unix nanoseconds, little endian)
-//	· events (uint32) · site length (1 byte) · site · rows (NDJSON)
+//	version (1 byte, 2) · kind (1 byte) · received_at (int64 Unix
+//	nanoseconds, little endian) · events (uint32) · site length (1 byte)
+//	· site · rows (NDJSON)
+//
+// Version 1 records, written before kinds existed, have no kind byte and
+// are events.
 //
 // It must not import collector; it imports collector/spool and
 // collector/sink.
@@ -27,61 +36,98 @@ import (
 )
 
 const (
-	version    = 1
-	maxSite    = 255
-	headerSize = 1 + 8 + 4 + 1
+	version      = 2
+	maxSite      = 255
+	headerSize   = 1 + 1 + 8 + 4 + 1
+	headerSizeV1 = headerSize - 1
 )
 
-// Writer appends batches to a spool. It is safe for concurrent use.
+// Writer appends records to a spool. It is safe for concurrent use.
 type Writer struct {
 	spool *spool.Spool
 }
 
-var _ sink.Sink = (*Writer)(nil)
+var _ sink.Queuer = (*Writer)(nil)
 
 // NewWriter returns a Writer appending to s.
 func NewWriter(s *spool.Spool) *Writer { return &Writer{spool: s} }
 
-// WriteBatch appends b to the spool and returns once it is on disk and
+// Append appends rec to the spool and returns once it is on disk and
 // fsynced. A spent disk budget returns spool.ErrFull, unwrapped. A warm
-// WriteBatch allocates nothing.
-func (w *Writer) WriteBatch(ctx context.Context, b *sink.Batch) error {
-	if len(b.Site) > maxSite {
-		return fmt.Errorf("spooling batch: site id of %d bytes", len(b.Site))
+// Append allocates nothing.
+func (w *Writer) Append(ctx context.Context, rec *sink.Record) error {
+	a, err := w.Queue(ctx, rec)
+	if err != nil {
+		return err
+	}
+	return a.Wait()
+}
+
+// Queue appends rec to the spool's pending group and returns at once;
+// the Ack's Wait returns once it is on disk and fsynced. A warm Queue
+// allocates nothing.
+func (w *Writer) Queue(ctx context.Context, rec *sink.Record) (sink.Ack, error) {
+	if len(rec.Site) > maxSite {
+		return nil, fmt.Errorf("spooling record: site id of %d bytes", len(rec.Site))
+	}
+	if !rec.Kind.Valid() {
+		return nil, fmt.Errorf("spooling record: unknown kind %d", rec.Kind)
 	}
 	var head [headerSize + maxSite]byte
-	n := appendHeader(head[:0], b)
-	_, err := w.spool.AppendParts(ctx, n, b.Rows)
+	p, err := w.spool.Queue(ctx, appendHeader(head[:0], rec), rec.Rows)
+	if err != nil {
+		return nil, err
+	}
+	return (*ack)(p), nil
+}
+
+// ack is a queued record's spool.Pending as a sink.Ack.
+type ack spool.Pending
+
+func (a *ack) Wait() error {
+	_, err := (*spool.Pending)(a).Wait()
 	return err
 }
 
-// Close does nothing: the spool belongs to whoever opened it.
-func (w *Writer) Close() error { return nil }
-
-func appendHeader(dst []byte, b *sink.Batch) []byte {
-	dst = append(dst, version)
+func appendHeader(dst []byte, b *sink.Record) []byte {
+	dst = append(dst, version, byte(b.Kind))
 	dst = binary.LittleEndian.AppendUint64(dst, uint64(b.ReceivedAt.UnixNano()))
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(b.Events))
 	dst = append(dst, byte(len(b.Site)))
 	return append(dst, b.Site...)
 }
 
-var errBadRecord = errors.New("not a spooled batch")
+var errBadRecord = errors.New("not a spooled record")
 
-// decode fills b from a record; b's slices point into data.
-func decode(b *sink.Batch, data []byte, pos uint64) error {
-	if len(data) < headerSize || data[0] != version {
+// decode fills b from a spool record; b's slices point into data.
+func decode(b *sink.Record, data []byte, pos uint64) error {
+	if len(data) == 0 {
 		return errBadRecord
 	}
-	n := int(data[headerSize-1])
-	if len(data) < headerSize+n {
+	kind, head := sink.KindEvents, data[1:]
+	switch data[0] {
+	case 1:
+	case version:
+		if len(head) == 0 {
+			return errBadRecord
+		}
+		kind, head = sink.Kind(head[0]), head[1:]
+	default:
 		return errBadRecord
 	}
-	*b = sink.Batch{
-		ReceivedAt: time.Unix(0, int64(binary.LittleEndian.Uint64(data[1:]))).UTC(),
-		Events:     int(binary.LittleEndian.Uint32(data[9:])),
-		Site:       data[headerSize : headerSize+n],
-		Rows:       data[headerSize+n:],
+	if len(head) < headerSizeV1-1 || !kind.Valid() {
+		return errBadRecord
+	}
+	n := int(head[12])
+	if len(head) < 13+n {
+		return errBadRecord
+	}
+	*b = sink.Record{
+		Kind:       kind,
+		ReceivedAt: time.Unix(0, int64(binary.LittleEndian.Uint64(head))).UTC(),
+		Events:     int(binary.LittleEndian.Uint32(head[8:])),
+		Site:       head[13 : 13+n],
+		Rows:       head[13+n:],
 		Pos:        pos,
 	}
 	return nil

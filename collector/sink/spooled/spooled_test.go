@@ -17,17 +17,24 @@ import (
 )
 
 func TestRecordRoundTrip(t *testing.T) {
-	in := sink.Batch{Site: []byte("example.com"), ReceivedAt: start.Add(123456789), Rows: []byte("{}\n{}\n"), Events: 2}
+	in := sink.Record{Kind: sink.KindConsent, Site: []byte("example.com"), ReceivedAt: start.Add(123456789), Rows: []byte("{}\n{}\n"), Events: 2}
 	rec := append(appendHeader(nil, &in), in.Rows...)
-	var out sink.Batch
+	var out sink.Record
 	if err := decode(&out, rec, 42); err != nil {
 		t.Fatal(err)
 	}
-	if string(out.Site) != "example.com" || !out.ReceivedAt.Equal(in.ReceivedAt) || !bytes.Equal(out.Rows, in.Rows) ||
+	if out.Kind != sink.KindConsent || string(out.Site) != "example.com" || !out.ReceivedAt.Equal(in.ReceivedAt) || !bytes.Equal(out.Rows, in.Rows) ||
 		out.Events != 2 || out.Pos != 42 {
 		t.Errorf("decoded %+v", out)
 	}
-	for _, bad := range [][]byte{nil, {2}, rec[:headerSize+3]} {
+	v1 := append([]byte{1}, rec[2:]...) // written before kinds: events
+	if err := decode(&out, v1, 7); err != nil || out.Kind != sink.KindEvents || string(out.Site) != "example.com" ||
+		!bytes.Equal(out.Rows, in.Rows) || out.Pos != 7 {
+		t.Errorf("decoded version 1 as %+v, %v", out, err)
+	}
+	unknownKind := bytes.Clone(rec)
+	unknownKind[1] = 9
+	for _, bad := range [][]byte{nil, {2}, {3, 0}, rec[:headerSize+3], unknownKind} {
 		if err := decode(&out, bad, 1); err == nil {
 			t.Errorf("decoded %q", bad)
 		}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs DuckDB's Node bindings (pinned by package-lock.json here) into a
-# cache directory, once, and prints the node_modules directory. The
-# end-to-end tests read the collector's output with it, as a data team would.
+# cache directory, once, and prints the node_modules directory. The tests
+# (package internal/duckdb) read the collector's output with it, as a data
+# team would.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${CRUMBLESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crumbless}/duckdb-node

@@ -1,7 +1,7 @@
 // Runs one SQL query with DuckDB and prints the rows as JSON, one per line.
 //   node query.cjs NODE_MODULES_DIR "SELECT ..."
-// The end-to-end tests use it to read the collector's files the way the
-// README tells data teams to.
+// The tests use it (package internal/duckdb) to read the collector's files
+// the way the README tells data teams to.
 const path = require('path');
 const { DuckDBInstance } = require(path.join(process.argv[2], '@duckdb/node-api'));
 
