@@ -22,6 +22,7 @@ type Keyer struct {
 	mu        sync.RWMutex
 	today     salt
 	yesterday salt
+	next      salt // tomorrow's, drawn or agreed before midnight by a Cluster (share.go)
 	closed    bool
 
 	recent recent // ids given out within VisitGap (bridge.go)
@@ -177,11 +178,22 @@ func (k *Keyer) rotateLocked(day int64) error {
 		k.yesterday = k.today
 	}
 	k.today.destroy()
+	if k.next.live && k.next.day == day { // agreed with the peers before midnight
+		k.today = k.next
+		k.next.destroy()
+		return nil
+	}
+	k.next.destroy() // a candidate for a day that has passed
+	return k.draw(&k.today, day)
+}
+
+// draw fills s with a new random salt for day.
+func (k *Keyer) draw(s *salt, day int64) error {
 	var key [saltBytes]byte
 	if _, err := io.ReadFull(k.rand, key[:]); err != nil {
 		return fmt.Errorf("drawing the daily salt: %w", err)
 	}
-	k.today.set(day, &key)
+	s.set(day, &key)
 	return nil
 }
 
@@ -208,5 +220,6 @@ func (k *Keyer) Close() {
 	k.closed = true
 	k.today.destroy()
 	k.yesterday.destroy()
+	k.next.destroy()
 	k.recent.reset()
 }
