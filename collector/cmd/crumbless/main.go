@@ -5,6 +5,8 @@
 //	crumbless consent verify -data DIR [-site SITE]
 //	crumbless heatmap aggregate -data DIR -site SITE -date YYYY-MM-DD [-k 5]
 //	crumbless heatmap render -data DIR -site SITE -path /PAGE -from DAY [-to DAY] [-layer click] [-viewport lg] [-screenshot FILE] -o OUT.png
+//	crumbless retention [-config FILE] [-data DIR] [-dry-run]
+//	crumbless erase -site SITE (-visitor ID | -uid UID) [-config FILE] [-data DIR]
 //	crumbless version
 //
 // serve logs, as text to stderr, one line when it is ready:

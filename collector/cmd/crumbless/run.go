@@ -21,6 +21,10 @@ commands:
   consent verify check the consent records' hash chains (-data DIR [-site SITE])
   heatmap        aggregate a day of heatmap rows, or render a page's heatmap as PNG
                  (crumbless heatmap for the flags)
+  retention      delete the partitions older than each site's retention, once
+                 ([-config FILE] [-data DIR] [-dry-run]; serve does it daily)
+  erase          remove one visitor's rows from a site's files
+                 (-site SITE (-visitor ID | -uid UID) [-config FILE] [-data DIR])
   version        print the version
 `
 
@@ -40,6 +44,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return consentCmd(args[1:], stdout, stderr)
 	case "heatmap":
 		return heatmapCmd(args[1:], stdout, stderr)
+	case "retention":
+		return retentionCmd(args[1:], stdout, stderr)
+	case "erase":
+		return eraseCmd(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
