@@ -26,14 +26,16 @@ run: build
 # The tracker module and the minified loader, from source.
 dist:
 	wasm/toolchain/build-tracker.sh sdk/dist/tracker.wasm
+	wasm/toolchain/build-mouse.sh sdk/dist/mouse.wasm
 	$(GO) run ./sdk/cmd/distbuild -out sdk/dist
 
 # A fresh build must match the committed bytes: what `go install` users get is what the source says.
 check-dist:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	wasm/toolchain/build-tracker.sh "$$tmp/tracker.wasm" && \
+	wasm/toolchain/build-mouse.sh "$$tmp/mouse.wasm" && \
 	$(GO) run ./sdk/cmd/distbuild -out "$$tmp" && \
-	for f in tracker.wasm crumbless.js banner.js; do \
+	for f in tracker.wasm crumbless.js banner.js mouse.js mouse.wasm; do \
 		cmp -s "sdk/dist/$$f" "$$tmp/$$f" || { echo "sdk/dist/$$f differs from a fresh build: run 'make dist' and commit it" >&2; exit 1; }; \
 	done && echo "sdk/dist matches a fresh build"
 
@@ -49,23 +51,35 @@ node:
 		$$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
 
 test: check-dist vet node
-	CRUMBLESS_CHROMIUM="$$(wasm/e2e/install-chromium.sh)" CRUMBLESS_DUCKDB="$$(wasm/e2e/duckdb/install-duckdb.sh)" \
+	CRUMBLESS_CHROMIUM="$$(wasm/e2e/install-chromium.sh)" CRUMBLESS_DUCKDB="$$(internal/duckdb/install-duckdb.sh)" \
 		$(GO) test -count=1 ./...
 
 fuzz:
-	$(GO) test ./sdk/wire -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
-	$(GO) test ./wasm/core -run '^$$' -fuzz FuzzFeed -fuzztime $(FUZZTIME)
-	$(GO) test ./collector/ingest -run '^$$' -fuzz FuzzHandle -fuzztime $(FUZZTIME)
-	$(GO) test ./collector/site -run '^$$' -fuzz FuzzValidateOrigin -fuzztime $(FUZZTIME)
-	$(GO) test ./collector/clientip -run '^$$' -fuzz FuzzResolve -fuzztime $(FUZZTIME)
-	$(GO) test ./collector/heatmap -run '^$$' -fuzz FuzzCells -fuzztime $(FUZZTIME)
-	$(GO) test ./sdk/scrub -run '^$$' -fuzz FuzzAppend -fuzztime $(FUZZTIME)
-	$(GO) test ./sdk/wire -run '^$$' -fuzz FuzzAppendMinimalString -fuzztime $(FUZZTIME)
-	$(GO) test ./mouse -run '^$$' -fuzz FuzzDetector -fuzztime $(FUZZTIME)
-	$(GO) test ./collector/site -run '^$$' -fuzz FuzzValidID -fuzztime $(FUZZTIME)
-	$(GO) test ./collector -run '^$$' -fuzz FuzzParseConfig -fuzztime $(FUZZTIME)
-	$(GO) test ./consent/tcf -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
-	$(GO) test ./consent/gpp -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+	$(GO) test ./collector/channel -run '^$$' -fuzz '^FuzzClassify$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collector/clientip -run '^$$' -fuzz '^FuzzResolve$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collector -run '^$$' -fuzz '^FuzzParseConfig$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collector/heatmap -run '^$$' -fuzz '^FuzzAggregatorAdd$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collector/heatmap -run '^$$' -fuzz '^FuzzCells$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collector/ingest -run '^$$' -fuzz '^FuzzHandle$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collector/record -run '^$$' -fuzz '^FuzzCheckLine$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collector/region -run '^$$' -fuzz '^FuzzCodes$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collector/sink/kafkasink -run '^$$' -fuzz '^FuzzScanRow$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collector/site -run '^$$' -fuzz '^FuzzMatchPath$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collector/site -run '^$$' -fuzz '^FuzzValidID$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collector/site -run '^$$' -fuzz '^FuzzValidateOrigin$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./consent -run '^$$' -fuzz '^FuzzParseChoice$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./consent -run '^$$' -fuzz '^FuzzParsePolicy$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./consent -run '^$$' -fuzz '^FuzzParseRegion$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./consent -run '^$$' -fuzz '^FuzzParseSignals$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./consent/gpp -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./consent/tcf -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./mouse -run '^$$' -fuzz '^FuzzBot$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./mouse -run '^$$' -fuzz '^FuzzDetector$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./mouse -run '^$$' -fuzz '^FuzzHeatmap$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./sdk/scrub -run '^$$' -fuzz '^FuzzAppend$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./sdk/wire -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./sdk/wire -run '^$$' -fuzz '^FuzzAppendMinimalString$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./wasm/core -run '^$$' -fuzz '^FuzzFeed$$' -fuzztime $(FUZZTIME)
 
 bench: build
 	bench/tagweight.sh

@@ -127,6 +127,19 @@
 // (TestBotSeparation logs the figures). A script that adds noise, curves
 // and pauses can pass; the score is one signal among the edge's others.
 //
+// # The add-on
+//
+// The tag's data-mouse loads sdk/js/mouse.js, which runs this package in
+// a module of its own (wasm/cmd/mouse, sdk/dist/mouse.wasm), apart from the
+// tracker, so that the tag keeps its weight. A Tab holds what one tab
+// needs (a Heatmap, its Selectors, a Detector and a Bot); the script feeds
+// it and hands the events of AppendEvents to the tracker's queue as
+// reserved custom events (events.go: $heatmap, $rage_click, $dead_click,
+// $quick_back, $error_click, $excessive_scroll, $bot), which
+// collector/ingest turns into heatmap, frustration and bot rows. Signals
+// are written every 2 s, the heatmap and the score every 10 s, and all of
+// them at a page change and when the page is hidden or left.
+//
 // # Memory and code
 //
 // The package is compiled by TinyGo into the tracker, so it has no heap:

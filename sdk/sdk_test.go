@@ -13,6 +13,8 @@ func TestAssetsHashesTheTrackerName(t *testing.T) {
 		"dist/tracker.wasm": {Data: []byte("\x00asm\x01\x00\x00\x00")},
 		"dist/crumbless.js": {Data: []byte(`load("` + WASMPlaceholder + `")`)},
 		"dist/banner.js":    {Data: []byte(`ask()`)},
+		"dist/mouse.js":     {Data: []byte(`load("` + MouseWASMPlaceholder + `")`)},
+		"dist/mouse.wasm":   {Data: []byte("\x00asm\x01\x00\x00\x00mouse")},
 	}
 	assets, err := assetsFrom(fsys)
 	if err != nil {
@@ -31,6 +33,11 @@ func TestAssetsHashesTheTrackerName(t *testing.T) {
 	if wasm.ContentType != "application/wasm" {
 		t.Errorf("wasm content type %q", wasm.ContentType)
 	}
+	mouse, mouseWASM := assets[3], assets[4]
+	if mouse.Name != MouseName || !strings.HasPrefix(mouseWASM.Name, "mouse.") || !mouseWASM.Immutable ||
+		!bytes.Contains(mouse.Body, []byte(mouseWASM.Name)) || mouse.Addon != "mouse" || mouseWASM.Addon != "mouse" {
+		t.Errorf("mouse add-on: %s %q, module %s", mouse.Name, mouse.Body, mouseWASM.Name)
+	}
 }
 
 func TestAssetsNotBuilt(t *testing.T) {
@@ -44,7 +51,7 @@ func TestShippedAssets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the committed dist/ is not servable: %v", err)
 	}
-	if len(assets) != 3 || assets[2].Name != BannerName {
+	if len(assets) != 5 || assets[2].Name != BannerName || assets[3].Name != MouseName {
 		t.Fatalf("got %d assets", len(assets))
 	}
 }

@@ -100,7 +100,8 @@ func TestEventValidate(t *testing.T) {
 	for want, e := range map[string]Event{
 		"without a path":              {Viewport: []byte("lg"), Layer: []byte("click")},
 		`viewport "huge"`:             {Path: []byte("/"), Viewport: []byte("huge"), Layer: []byte("click")},
-		`layer "hover"`:               {Path: []byte("/"), Viewport: []byte("lg"), Layer: []byte("hover")},
+		`layer "wobble"`:              {Path: []byte("/"), Viewport: []byte("lg"), Layer: []byte("wobble")},
+		"hover layer needs a sel":     {Path: []byte("/"), Viewport: []byte("lg"), Layer: []byte("hover")},
 		"needs a selector":            {Path: []byte("/"), Viewport: []byte("lg"), Layer: []byte("target")},
 		"the click layer has no sel":  {Path: []byte("/"), Viewport: []byte("lg"), Layer: []byte("click"), Selector: []byte("a")},
 		"selector longer than 256":    {Path: []byte("/"), Viewport: []byte("lg"), Layer: []byte("target"), Selector: []byte(strings.Repeat("a", 257))},

@@ -21,15 +21,16 @@
 //   - click, move: a grid over the whole document, 50 columns × 100 rows;
 //     x = pageX/documentWidth, y = pageY/documentHeight; "col.row:count,…".
 //   - scroll: how often each tenth of the document was reached; "bucket:count,…".
-//   - target: clicks on one element (the event's selector), at their
-//     position in the element's box in tenths; "ex.ey:count,…".
+//   - target, hover: clicks (target) or movement samples (hover) on one
+//     element (the row's selector), at their position in the element's box
+//     in tenths; "ex.ey:count,…".
 //
-// Wiring the wire's heatmap kind (kind "heatmap"; texts layer, cells,
-// selector) takes a few lines: ingest checks each heatmap event with
-// (&Event{Path: e.Path, Viewport: e.Viewport, Layer: e.Layer, Selector:
-// e.Selector, Cells: e.Cells}).Validate() (bad_event on error), row writes
-// layer, selector and cells after viewport, and the rows of heatmap events
-// go to a filesink.Sink opened with RawSinkConfig instead of the events'.
+// The mouse add-on sends the counts as $heatmap custom events through the
+// tracker's queue; collector/ingest (mouse.go) splits each into one raw
+// row per layer and element, checks each with Event.Validate (an event
+// with a bad row is dropped and counted), and appends the rows to the
+// spool as a record of kind heatmaps, which the collector's heatmaps relay
+// writes to a filesink.Sink opened with RawSinkConfig.
 //
 // It must not import collector; it imports collector/sink and
 // collector/sink/filesink only.

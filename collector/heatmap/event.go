@@ -39,7 +39,7 @@ func (e *Event) checkFields() (Layer, error) {
 	case !ValidViewport(e.Viewport):
 		return 0, fmt.Errorf("heatmap event: viewport %q is not xs, sm, md, lg or xl", e.Viewport)
 	case layer == LayerUnknown:
-		return 0, fmt.Errorf("heatmap event: layer %q is not click, move, scroll or target", e.Layer)
+		return 0, fmt.Errorf("heatmap event: layer %q is not click, move, scroll, target or hover", e.Layer)
 	}
 	if err := checkSelector(layer, e.Selector); err != nil {
 		return 0, fmt.Errorf("heatmap event: %w", err)
@@ -49,19 +49,31 @@ func (e *Event) checkFields() (Layer, error) {
 
 func checkSelector(l Layer, sel []byte) error {
 	switch {
-	case l == LayerTarget && len(sel) == 0:
-		return errors.New("the target layer needs a selector")
-	case l != LayerTarget && len(sel) > 0:
+	case l.PerElement() && len(sel) == 0:
+		return fmt.Errorf("the %s layer needs a selector", l)
+	case !l.PerElement() && len(sel) > 0:
 		return fmt.Errorf("the %s layer has no selector", l)
 	case len(sel) > MaxSelectorLen:
 		return fmt.Errorf("selector longer than %d bytes", MaxSelectorLen)
 	case !utf8.Valid(sel):
 		return errors.New("selector is not UTF-8")
+	case !ValidSelector(sel):
+		return errors.New("selector has a control character")
+	}
+	return nil
+}
+
+// ValidSelector reports whether sel can name an element: at most
+// MaxSelectorLen bytes of UTF-8 without control characters (empty is
+// valid: no element). It allocates nothing.
+func ValidSelector(sel []byte) bool {
+	if len(sel) > MaxSelectorLen || !utf8.Valid(sel) {
+		return false
 	}
 	for _, c := range sel {
 		if c < 0x20 || c == 0x7f {
-			return errors.New("selector has a control character")
+			return false
 		}
 	}
-	return nil
+	return true
 }

@@ -42,11 +42,11 @@ func writeRaw(t *testing.T, dir string, at time.Time, rows ...raw) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &sink.Batch{Site: []byte("example.com"), ReceivedAt: at, Events: len(rows)}
+	b := &sink.Record{Kind: sink.KindHeatmap, Site: []byte("example.com"), ReceivedAt: at, Events: len(rows)}
 	for i, r := range rows {
 		b.Rows = append(b.Rows, r.json(i, at)+"\n"...)
 	}
-	if err := s.WriteBatch(t.Context(), b); err != nil {
+	if err := s.Append(t.Context(), b); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {

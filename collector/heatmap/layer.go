@@ -31,12 +31,13 @@ const (
 	LayerMove
 	LayerScroll
 	LayerTarget
+	LayerHover // movement in one element's box, like target for clicks
 )
 
-var layerNames = [...]string{"", "click", "move", "scroll", "target"}
+var layerNames = [...]string{"", "click", "move", "scroll", "target", "hover"}
 
 // String returns the layer's name as sent and written: click, move,
-// scroll, target; "" for LayerUnknown.
+// scroll, target, hover; "" for LayerUnknown.
 func (l Layer) String() string {
 	if int(l) < len(layerNames) {
 		return layerNames[l]
@@ -55,7 +56,7 @@ func ParseLayer(s []byte) Layer {
 }
 
 // Size returns the layer's columns and rows: 50×100 for click and move,
-// 1×10 for scroll (a bucket is a row), 10×10 for target; 0×0 for
+// 1×10 for scroll (a bucket is a row), 10×10 for target and hover; 0×0 for
 // LayerUnknown.
 func (l Layer) Size() (cols, rows int) {
 	switch l {
@@ -63,11 +64,15 @@ func (l Layer) Size() (cols, rows int) {
 		return GridCols, GridRows
 	case LayerScroll:
 		return 1, ScrollBuckets
-	case LayerTarget:
+	case LayerTarget, LayerHover:
 		return TargetSteps, TargetSteps
 	}
 	return 0, 0
 }
+
+// PerElement reports whether l counts in one element's box (target,
+// hover): its rows name the element by a selector.
+func (l Layer) PerElement() bool { return l == LayerTarget || l == LayerHover }
 
 var viewports = [...]string{"xs", "sm", "md", "lg", "xl"}
 

@@ -71,8 +71,8 @@ func NewPlan(q Query) (*Plan, error) {
 
 func (q *Query) check() error {
 	switch {
-	case q.Layer == LayerTarget:
-		return errors.New("the target layer is drawn per element, not on the page grid: read its aggregate rows")
+	case q.Layer.PerElement():
+		return fmt.Errorf("the %s layer is drawn per element, not on the page grid: read its aggregate rows", q.Layer)
 	case q.Layer == LayerUnknown:
 		return errors.New("no layer: click, move or scroll")
 	case q.Path == "":

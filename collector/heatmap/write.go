@@ -116,12 +116,12 @@ func stage(staging, site string, day time.Time, k int, rows []Aggregate) error {
 	if err != nil {
 		return err
 	}
-	b := &sink.Batch{Site: []byte(site), ReceivedAt: day}
+	b := &sink.Record{Kind: sink.KindHeatmap, Site: []byte(site), ReceivedAt: day}
 	var errs []error
 	for i := range rows {
 		b.Rows = append(AppendAggregateRow(b.Rows, site, day, k, &rows[i]), '\n')
 		if b.Events++; len(b.Rows) >= batchBytes || i == len(rows)-1 {
-			errs = append(errs, files.WriteBatch(context.Background(), b))
+			errs = append(errs, files.Append(context.Background(), b))
 			b.Rows, b.Events = b.Rows[:0], 0
 		}
 	}

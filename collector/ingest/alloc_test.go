@@ -79,3 +79,11 @@ func allocatedBy(f func()) uint64 {
 	runtime.ReadMemStats(&after)
 	return after.TotalAlloc - before.TotalAlloc
 }
+
+// TestMouseEventsAllocateNothing: the mouse add-on's events (heatmap rows
+// to their own sink, frustration and bot rows, bots: flag) keep the warm
+// path allocation-free.
+func TestMouseEventsAllocateNothing(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Sink, c.Heatmaps = &discardSink{}, &discardSink{}; flagSites(c) })
+	noAllocs(t, e, newRequestCtx(gzipped(t, mouseBatchJSON(goodCells))), fasthttp.StatusAccepted)
+}

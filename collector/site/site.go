@@ -27,6 +27,10 @@ type Site struct {
 	Exclude Networks
 	// DropBots drops the events of known bots (acknowledged, not written).
 	DropBots bool
+	// FlagBots writes a bot score on every row: the batch's behavioural
+	// score (the mouse add-on's $bot event) and, for a known bot, 100 with
+	// the reason ua.
+	FlagBots bool
 	// Secret authenticates the site's servers: a batch sent with
 	// "Authorization: Bearer <Secret>" needs no Origin. Empty: the site
 	// takes no server sends. Never log it.

@@ -26,7 +26,10 @@ export interface Crumbless {
   /**
    * Sends a custom event named `name` (up to 64 bytes) with optional
    * properties, attributed to the current page. Calls made before the
-   * tracker is ready are queued.
+   * tracker is ready are queued. Names starting with `$` are reserved: the
+   * mouse add-on (the tag's `data-mouse`) sends `$heatmap`, `$rage_click`,
+   * `$dead_click`, `$quick_back`, `$error_click`, `$excessive_scroll` and
+   * `$bot`, which the collector turns into heatmap, frustration and bot rows.
    */
   (command: 'event', name: string, props?: CrumblessProps): void;
   /**

@@ -12,7 +12,8 @@
  * Options (data-* on the script tag): api="https://stats.example.com/e"
  * (default: /e next to this script; the consent policy comes from /c on the
  * same origin), query="q,page" (query parameters kept in paths), hash (count
- * hash routes), dev (track localhost and file:), downloads="pdf,zip".
+ * hash routes), dev (track localhost and file:), downloads="pdf,zip", mouse
+ * (load the mouse add-on, mouse.js: heatmaps, frustration signals, bot score).
  * API: crumbless('event', name, {key: value}), crumbless('experiment', name,
  * variant), crumbless('consent', {analytics: 'granted', ...}),
  * crumbless('consent', 'withdraw'). Device storage is read or written only
@@ -431,6 +432,11 @@
         state(),
         page('')
       ]);
+      // The mouse add-on (data-mouse), after the first pageview, when idle.
+      if (data('mouse') != null)
+        (window.requestIdleCallback || setTimeout)(() => {
+          doc.head.append(Object.assign(doc.createElement('script'), { src: new URL('mouse.js', script.src) }));
+        });
       // Consent Mode defaults depend on the region, which /c tells: its
       // commands are held until the policy record, then follow it in one feed.
       policy.then((text) => {

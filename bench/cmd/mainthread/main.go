@@ -2,7 +2,11 @@
 // scripted 30-second session in headless Chromium, against the same page
 // without the tag in the same run.
 //
-//	go run ./bench/cmd/mainthread [-duration 30s] [-rounds 1]
+//	go run ./bench/cmd/mainthread [-duration 30s] [-rounds 1] [-mouse]
+//
+// With -mouse, a third page has the tag with data-mouse: the mouse add-on
+// (mouse.js and its module, which count as the tracker's frames too) on top
+// of the tag, to compare with the tag alone.
 //
 // The session: a page load, then for the duration 2,000 mouse moves
 // (CDP Input events, spread evenly), a scroll every second, a click every
@@ -51,8 +55,13 @@ func main() {
 	duration := flag.Duration("duration", 30*time.Second, "scripted session length")
 	moves := flag.Int("moves", 2000, "mouse moves over the session")
 	rounds := flag.Int("rounds", 1, "baseline/tag pairs, alternated")
+	mouse := flag.Bool("mouse", false, "also run the tag with data-mouse (the mouse add-on), after each pair")
 	flag.Parse()
-	if err := run(*duration, *moves, *rounds); err != nil {
+	variants := []string{"baseline", "tag"}
+	if *mouse {
+		variants = append(variants, "mouse")
+	}
+	if err := run(*duration, *moves, *rounds, variants); err != nil {
 		fmt.Fprintln(os.Stderr, "mainthread:", err)
 		os.Exit(1)
 	}
@@ -69,7 +78,7 @@ type result struct {
 	sends                    int
 }
 
-func run(duration time.Duration, moves, rounds int) error {
+func run(duration time.Duration, moves, rounds int, variants []string) error {
 	chromium, err := rig.Chromium()
 	if err != nil {
 		return err
@@ -97,8 +106,11 @@ func run(duration time.Duration, moves, rounds int) error {
 	defer col.Stop()
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tag := ""
-		if strings.HasPrefix(r.URL.Path, "/tag/") {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/tag/"):
 			tag = fmt.Sprintf(`<script defer src="%s/crumbless.js" data-site="example.com" data-dev></script>`, col.URL)
+		case strings.HasPrefix(r.URL.Path, "/mouse/"):
+			tag = fmt.Sprintf(`<script defer src="%s/crumbless.js" data-site="example.com" data-dev data-mouse></script>`, col.URL)
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, page(tag))
@@ -106,7 +118,7 @@ func run(duration time.Duration, moves, rounds int) error {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(rounds)*2*(duration+30*time.Second)+time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(rounds*len(variants))*(duration+30*time.Second)+time.Minute)
 	defer cancel()
 	bctx, stop, err := rig.Browser(ctx, chromium)
 	if err != nil {
@@ -115,7 +127,7 @@ func run(duration time.Duration, moves, rounds int) error {
 	defer stop()
 	var results []result
 	for i := 0; i < rounds; i++ {
-		for _, v := range []string{"baseline", "tag"} {
+		for _, v := range variants {
 			r, err := session(bctx, pages+"/"+v+"/", col.URL, v, duration, moves)
 			if err != nil {
 				return fmt.Errorf("%s: %w", v, err)
@@ -134,18 +146,24 @@ func run(duration time.Duration, moves, rounds int) error {
 		fmt.Printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %d |\n", r.variant, r.trackerIncl, r.trackerSelf, r.longestRun, r.script, r.task, lt, r.sends)
 	}
 	fmt.Println()
-	var b, t result
+	mean := map[string]*result{}
 	for _, r := range results {
-		x := &b
-		if r.variant == "tag" {
-			x = &t
+		x := mean[r.variant]
+		if x == nil {
+			x = &result{}
+			mean[r.variant] = x
 		}
 		x.script += r.script / float64(rounds)
 		x.task += r.task / float64(rounds)
 		x.trackerIncl += r.trackerIncl / float64(rounds)
 	}
+	b, t := mean["baseline"], mean["tag"]
 	fmt.Printf("Mean over %d round(s): tracker %.1f ms inclusive; tag/baseline ScriptDuration %.1f/%.1f ms (ratio %.2f, difference %+.1f ms), TaskDuration %.1f/%.1f ms (ratio %.2f, difference %+.1f ms).\n",
 		rounds, t.trackerIncl, t.script, b.script, t.script/b.script, t.script-b.script, t.task, b.task, t.task/b.task, t.task-b.task)
+	if m := mean["mouse"]; m != nil {
+		fmt.Printf("With data-mouse: tracker and add-on %.1f ms inclusive (%+.1f ms over the tag alone); ScriptDuration %.1f ms (%+.1f ms), TaskDuration %.1f ms (%+.1f ms) against the tag alone.\n",
+			m.trackerIncl, m.trackerIncl-t.trackerIncl, m.script, m.script-t.script, m.task, m.task-t.task)
+	}
 	return nil
 }
 
@@ -189,8 +207,14 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 	if err != nil {
 		return r, err
 	}
-	if variant == "tag" {
+	if variant != "baseline" {
 		if err := chromedp.Run(ctx, chromedp.Poll(`performance.getEntriesByType('resource').some(e => e.name.endsWith('.wasm') && e.responseEnd > 0)`, nil,
+			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			return r, err
+		}
+	}
+	if variant == "mouse" {
+		if err := chromedp.Run(ctx, chromedp.Poll(`performance.getEntriesByType('resource').some(e => /\/mouse\.[0-9a-f]+\.wasm$/.test(e.name) && e.responseEnd > 0)`, nil,
 			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 			return r, err
 		}
@@ -272,11 +296,13 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 	return r, nil
 }
 
-// tracker reports whether a frame is the tracker's: the loader's script or
-// the WebAssembly module (the only one on the page).
+// tracker reports whether a frame is the tracker's: the loader's script,
+// the mouse add-on's, or a WebAssembly module (the tracker's, the add-on's:
+// the only ones on the page).
 func tracker(f *runtime.CallFrame, colURL string) bool {
 	u := f.URL
-	return strings.HasPrefix(u, colURL+"/crumbless.js") || strings.HasPrefix(u, "wasm://") || strings.HasSuffix(u, ".wasm")
+	return strings.HasPrefix(u, colURL+"/crumbless.js") || strings.HasPrefix(u, colURL+"/mouse.js") ||
+		strings.HasPrefix(u, "wasm://") || strings.HasSuffix(u, ".wasm")
 }
 
 func analyse(p *profiler.Profile, colURL string, r *result) {

@@ -45,6 +45,8 @@ type line struct {
 
 	Error     string
 	Unhandled string // a promise rejection the loader left unhandled
+
+	Addons []string // the scripts the loader added to the page: "script URL"
 }
 
 // options are testdata/harness.js's.
@@ -58,6 +60,7 @@ type options struct {
 	Offline   bool              `json:"offline,omitempty"`
 	Webdriver bool              `json:"webdriver,omitempty"`
 	Inputs    []string          `json:"inputs,omitempty"` // the scrub scenario's prop values
+	Mouse     bool              `json:"mouse,omitempty"`  // the tag has data-mouse
 }
 
 // run is what one run of the harness printed.
@@ -791,4 +794,28 @@ func scrubInputs(t *testing.T) (scrubs, ordinary []string) {
 		t.Fatalf("read %d and %d inputs from sdk/scrub's tables", len(scrubs), len(ordinary))
 	}
 	return scrubs, ordinary
+}
+
+// TestMouseAddonLoads: with data-mouse, the loader adds mouse.js from its
+// own directory after the first pageview, once; without it, nothing.
+func TestMouseAddonLoads(t *testing.T) {
+	for _, mouse := range []bool{true, false} {
+		r := runHarness(t, "mouse", options{Mouse: mouse})
+		var load, end *line
+		for i := range r {
+			switch r[i].Step {
+			case "load":
+				load = &r[i]
+			case "end":
+				end = &r[i]
+			}
+		}
+		want := []string(nil)
+		if mouse {
+			want = []string{"script https://stats.example.com/mouse.js"}
+		}
+		if load == nil || end == nil || len(load.Addons) != 0 || !slices.Equal(end.Addons, want) {
+			t.Errorf("data-mouse %v: added at load %v, then %v; want %v", mouse, load, end, want)
+		}
+	}
 }

@@ -1,11 +1,13 @@
 // Command distbuild minifies the scripts of sdk/js into the dist directory:
-// the loader (loader.js → crumbless.js) and the optional consent banner
-// (banner.js → banner.js, a separate script never bundled with the tracker):
+// the loader (loader.js → crumbless.js), the optional consent banner
+// (banner.js → banner.js, a separate script never bundled with the tracker)
+// and the optional mouse add-on (mouse.js → mouse.js, which the loader
+// loads when the tag has data-mouse):
 //
 //	go run ./sdk/cmd/distbuild [-src sdk/js] [-out sdk/dist]
 //
-// The tracker module beside it is built by wasm/toolchain/build-tracker.sh;
-// `make dist` runs both. The output is deterministic, so a fresh build can be
+// The modules beside them are built by wasm/toolchain/build-tracker.sh and
+// build-mouse.sh; `make dist` runs all three. The output is deterministic, so a fresh build can be
 // compared with the committed bytes.
 package main
 
@@ -24,21 +26,26 @@ import (
 	"github.com/evanw/esbuild/pkg/api"
 )
 
-// wasmPlaceholder is sdk.WASMPlaceholder; the sdk package replaces it with
-// the tracker's hashed file name. (Not imported: sdk embeds dist/, which
-// this command writes.)
-const wasmPlaceholder = "__CRUMBLESS_WASM__"
+// wasmPlaceholder is sdk.WASMPlaceholder and mousePlaceholder
+// sdk.MouseWASMPlaceholder; the sdk package replaces them with the
+// modules' hashed file names. (Not imported: sdk embeds dist/, which this
+// command writes.)
+const (
+	wasmPlaceholder  = "__CRUMBLESS_WASM__"
+	mousePlaceholder = "__CRUMBLESS_MOUSE_WASM__"
+)
 
 // script is one source of sdk/js and the name it is served under.
 type script struct {
 	src, out string
-	// placeholder: the script must name the tracker module by placeholder.
-	placeholder bool
+	// placeholder: the module the script must name by placeholder, if any.
+	placeholder string
 }
 
 var scripts = []script{
-	{src: "loader.js", out: "crumbless.js", placeholder: true},
+	{src: "loader.js", out: "crumbless.js", placeholder: wasmPlaceholder},
 	{src: "banner.js", out: "banner.js"},
+	{src: "mouse.js", out: "mouse.js", placeholder: mousePlaceholder},
 }
 
 func main() {
@@ -82,9 +89,8 @@ func (sc script) build(srcDir, outDir string) error {
 
 // minify returns code minified for ES2020 browsers, without comments, with
 // the module's batch keys (core.OutKeys) in place of __CRUMBLESS_KEYS__,
-// and checks, when asked, that it still names the module by the
-// placeholder.
-func minify(code []byte, placeholder bool) ([]byte, error) {
+// and checks, when asked, that it still names its module by placeholder.
+func minify(code []byte, placeholder string) ([]byte, error) {
 	keys, err := json.Marshal(strings.Join(core.OutKeys(), ","))
 	if err != nil {
 		return nil, err
@@ -103,8 +109,8 @@ func minify(code []byte, placeholder bool) ([]byte, error) {
 		msgs := api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage})
 		return nil, errors.New(strings.Join(msgs, ""))
 	}
-	if placeholder && !bytes.Contains(res.Code, []byte(wasmPlaceholder)) {
-		return nil, fmt.Errorf("the minified loader lost the %s placeholder", wasmPlaceholder)
+	if placeholder != "" && !bytes.Contains(res.Code, []byte(placeholder)) {
+		return nil, fmt.Errorf("the minified script lost the %s placeholder", placeholder)
 	}
 	return res.Code, nil
 }

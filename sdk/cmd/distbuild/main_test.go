@@ -40,8 +40,8 @@ func TestMinifyIsDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, errA := minify(src, true)
-	b, errB := minify(src, true)
+	a, errA := minify(src, wasmPlaceholder)
+	b, errB := minify(src, wasmPlaceholder)
 	if errA != nil || errB != nil || !bytes.Equal(a, b) {
 		t.Errorf("two minifications differ (errors %v, %v)", errA, errB)
 	}
@@ -56,7 +56,7 @@ func TestMinifyRefuses(t *testing.T) {
 		"placeholder missing": "fetch('tracker.wasm')",
 		"newer than ES2017":   "await fetch('__CRUMBLESS_WASM__')", // top-level await cannot be lowered
 	} {
-		if _, err := minify([]byte(src), true); err == nil {
+		if _, err := minify([]byte(src), wasmPlaceholder); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}

@@ -10,7 +10,7 @@
 // OPTIONS is JSON: policy (the body of GET /c; without it /c answers 404, as
 // an older collector does), storage (device storage at load), clock (the time
 // at load), href, title and referrer (the page's), offline, webdriver, inputs
-// (prop values for the scrub scenario). A promise rejection the loader leaves
+// (prop values for the scrub scenario), mouse (the tag has data-mouse). A promise rejection the loader leaves
 // unhandled is printed as {"unhandled": ...}.
 'use strict';
 const fs = require('fs');
@@ -147,6 +147,7 @@ class Element {
 
 // The page.
 const attributes = { 'data-site': scenario === 'nosite' ? null : 'example.com' };
+if (opts.mouse) attributes['data-mouse'] = '';
 const script = new Element('script', attributes);
 script.src = 'https://stats.example.com/crumbless.js';
 const html = new Element('html', {});
@@ -161,7 +162,10 @@ globalThis.document = {
   visibilityState: 'visible',
   hasFocus: () => true,
   addEventListener: docEvents.add,
+  createElement: (tag) => new Element(tag, {}),
+  head: { append: (el) => addons.push(el.tagName + ' ' + el.src) },
 };
+const addons = []; // the scripts the loader added to the page
 globalThis.innerWidth = 1280;
 globalThis.innerHeight = 800;
 globalThis.scrollY = 0;
@@ -257,7 +261,7 @@ Object.defineProperty(globalThis, 'navigator', {
 
 // step prints what the scenario sees now.
 function step(name, more) {
-  out({ step: name, clock, timers: armed(), requests, storage, stored: Object.fromEntries(stored), ...more });
+  out({ step: name, clock, timers: armed(), requests, storage, stored: Object.fromEntries(stored), addons, ...more });
 }
 
 function hide() {
@@ -449,6 +453,13 @@ const scenarios = {
   },
 
   automated: async () => {
+    await advance(2000);
+    step('end');
+  },
+
+  // The mouse add-on (data-mouse, when the option says so): loaded from the
+  // loader's directory once the first pageview is fed, when idle.
+  mouse: async () => {
     await advance(2000);
     step('end');
   },
