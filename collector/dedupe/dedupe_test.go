@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -12,7 +13,7 @@ import (
 
 var t0 = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-func newSet(t *testing.T, cfg Config) *Set {
+func newSet(t testing.TB, cfg Config) *Set {
 	t.Helper()
 	s, err := New(cfg)
 	if err != nil {
@@ -163,3 +164,39 @@ func TestNewRefuses(t *testing.T) {
 		}
 	}
 }
+
+// benchmarkMark marks batches of 20 fresh keys in a set that holds a
+// million, as a busy collector's does; with warm, each batch is warmed first.
+func benchmarkMark(b *testing.B, warm bool) {
+	s := newSet(b, Config{MaxEvents: 1 << 20, Window: time.Hour})
+	var n uint64
+	keys := make([]uint64, 20)
+	next := func() {
+		for i := range keys {
+			n++
+			keys[i] = Key([]byte("example.com"), binary.LittleEndian.AppendUint64(nil, n))
+		}
+	}
+	for range (1 << 20) / 20 {
+		next()
+		for _, k := range keys {
+			s.Mark(k, t0)
+			s.Commit(k)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		next()
+		if warm {
+			s.Warm(keys)
+		}
+		for _, k := range keys {
+			if s.Mark(k, t0) == Fresh {
+				s.Commit(k)
+			}
+		}
+	}
+}
+
+func BenchmarkMark20(b *testing.B)     { benchmarkMark(b, false) }
+func BenchmarkMark20Warm(b *testing.B) { benchmarkMark(b, true) }

@@ -38,9 +38,13 @@ func (h *Handler) dedupe(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, now t
 	if h.cfg.Seen == nil {
 		return true
 	}
-	kept, dups := b.Events[:0], 0
+	w.all = w.all[:0]
 	for i := range b.Events {
-		k := dedupe.Key(b.Site, b.Events[i].ID)
+		w.all = append(w.all, dedupe.Key(b.Site, b.Events[i].ID))
+	}
+	h.cfg.Seen.Warm(w.all)
+	kept, dups := b.Events[:0], 0
+	for i, k := range w.all {
 		switch h.cfg.Seen.Mark(k, now) {
 		case dedupe.Duplicate:
 			dups++
@@ -62,10 +66,42 @@ func (h *Handler) dedupe(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, now t
 	return true
 }
 
-// commit records the batch's events as accepted.
-func (h *Handler) commit(w *work) {
-	for _, k := range w.keys {
-		h.cfg.Seen.Commit(k)
+// keptKeys are the seen-set keys a request needs after it let go of its
+// work: to commit them once the rows are durable, or to forget them.
+type keptKeys struct {
+	keys    [wire.MaxEvents]uint64
+	consent [wire.MaxEvents]bool // the key's event is a consent event
+	n       int
+	events  int // the batch's events, for the counters
+}
+
+func (k *keptKeys) save(w *work, b *wire.Batch) {
+	k.n = copy(k.keys[:], w.keys)
+	for i := range k.n {
+		k.consent[i] = b.Events[i].Kind == wire.KindConsent
+	}
+	k.events = len(b.Events)
+}
+
+// commitKept records the kept keys as accepted.
+func (h *Handler) commitKept(k *keptKeys) {
+	if k.n == 0 {
+		return
+	}
+	h.cfg.Seen.Warm(k.keys[:k.n]) // the spool's fsync came between: the slots are cold again
+	for _, key := range k.keys[:k.n] {
+		h.cfg.Seen.Commit(key)
+	}
+}
+
+// forgetKept is forget for kept keys.
+func (h *Handler) forgetKept(k *keptKeys, rowsOnly bool) {
+	for i, key := range k.keys[:k.n] {
+		if rowsOnly && k.consent[i] {
+			h.cfg.Seen.Commit(key)
+		} else {
+			h.cfg.Seen.Unmark(key)
+		}
 	}
 }
 

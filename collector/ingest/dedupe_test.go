@@ -134,14 +134,14 @@ type blockingSink struct {
 	once             sync.Once
 }
 
-func (s *blockingSink) WriteBatch(ctx context.Context, b *sink.Batch) error {
+func (s *blockingSink) Append(ctx context.Context, b *sink.Record) error {
 	first := false
 	s.once.Do(func() { first = true })
 	if first {
 		close(s.entered)
 		<-s.release
 	}
-	return s.memSink.WriteBatch(ctx, b)
+	return s.memSink.Append(ctx, b)
 }
 
 func TestRetryOvertakingItsOriginal(t *testing.T) {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"net"
+	"net/netip"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -52,7 +53,11 @@ func (h *Handler) post(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	w := h.acquireWork()
-	defer h.releaseWork(w)
+	defer func() {
+		if w != nil {
+			h.releaseWork(w)
+		}
+	}()
 	w.client = h.cfg.ClientIP.Resolve(ctx.RemoteIP(), ctx.Request.Header.Peek(fasthttp.HeaderXForwardedFor))
 	if !h.allowNetwork(ctx, w.client) {
 		return
@@ -75,35 +80,62 @@ func (h *Handler) post(ctx *fasthttp.RequestCtx) {
 		h.fail(ctx, err)
 		return
 	}
-	if err := h.store(ctx, w, b, s, &v, now); err != nil {
+	ack, err := h.store(ctx, w, b, s, &v, now)
+	if err != nil {
 		h.forget(w, b, true)
 		h.fail(ctx, err)
 		return
 	}
-	h.commit(w)
+	// Wait for the rows' fsync without holding w: what the wait needs is
+	// copied out, and w goes back to the pool warm for the next request
+	// (on one core, the requests waiting on a group's fsync would
+	// otherwise each keep a work of their own, cold by its turn).
+	var kept keptKeys
+	kept.save(w, b)
+	h.releaseWork(w)
+	w, b = nil, nil
+	if ack != nil {
+		if err := ack.Wait(); err != nil {
+			h.forgetKept(&kept, true)
+			h.fail(ctx, err)
+			return
+		}
+	}
+	h.commitKept(&kept)
 	h.counters.acceptedBatch.Inc()
-	h.counters.acceptedEvents.Add(len(b.Events))
+	h.counters.acceptedEvents.Add(kept.events)
 	accept(ctx)
 }
 
 // store writes the batch's rows, unless the decision is T0: then its
 // events are dropped and counted, and the batch is still accepted (the
-// page must not retry it).
-func (h *Handler) store(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, s *site.Site, v *verdict, now time.Time) error {
+// page must not retry it). With a spool (a sink.Queuer) the rows are
+// queued and the returned Ack says when they are durable; otherwise they
+// are durable on return and the Ack is nil.
+func (h *Handler) store(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, s *site.Site, v *verdict, now time.Time) (sink.Ack, error) {
 	n := rowEvents(b)
 	if n == 0 {
-		return nil
+		return nil, nil
 	}
 	if v.eff.Tier == consent.T0 {
 		h.counters.droppedT0.Add(n)
-		return nil
+		return nil, nil
 	}
 	if s.DropBots && h.cfg.Agents.Classify(w.who.ua).Device == enrich.DeviceBot {
 		h.counters.droppedBots.Add(n)
-		return nil
+		return nil, nil
 	}
 	h.buildRows(ctx, w, b, s, v, now)
-	return h.cfg.Sink.WriteBatch(ctx, &w.batch)
+	if err := h.storeHeatmaps(ctx, w, b, &w.rc); err != nil {
+		return nil, err
+	}
+	if w.batch.Events == 0 { // heatmap events only
+		return nil, nil
+	}
+	if q, ok := h.cfg.Sink.(sink.Queuer); ok {
+		return q.Queue(ctx, &w.batch)
+	}
+	return nil, h.cfg.Sink.Append(ctx, &w.batch)
 }
 
 // parse decompresses and parses body, or rejects it.
@@ -184,9 +216,13 @@ func (h *Handler) buildRows(ctx *fasthttp.RequestCtx, w *work, b *wire.Batch, s 
 	agent := h.cfg.Agents.Classify(ua)
 	rc.Browser, rc.OS, rc.Device = agent.Browser, agent.OS, agent.Device
 	rc.Marketing, rc.Automated, rc.Server = v.eff.Marketing, b.Automated, w.who.server
+	if addr, ok := netip.AddrFromSlice(w.who.ip); ok {
+		rc.Datacenter = h.cfg.Datacenters.Contains(addr)
+	}
 	rc.Marks = h.marks(w, b, s)
+	heat := h.markMouse(w, b, s.FlagBots, agent.Device == enrich.DeviceBot, rc)
 	w.rows = row.AppendRows(w.rows[:0], b, rc)
-	w.batch = sink.Batch{Site: b.Site, ReceivedAt: now, Rows: w.rows, Events: rowEvents(b)}
+	w.batch = sink.Record{Site: b.Site, ReceivedAt: now, Rows: w.rows, Events: rowEvents(b) - heat}
 }
 
 // v4InV6Prefix is ::ffff:0:0/96, the prefix of IPv4-mapped IPv6 addresses.

@@ -36,11 +36,11 @@ var (
 // memSink keeps copies of the batches it is given.
 type memSink struct {
 	mu      sync.Mutex
-	batches []sink.Batch
+	batches []sink.Record
 	err     error
 }
 
-func (s *memSink) WriteBatch(_ context.Context, b *sink.Batch) error {
+func (s *memSink) Append(_ context.Context, b *sink.Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
@@ -52,8 +52,6 @@ func (s *memSink) WriteBatch(_ context.Context, b *sink.Batch) error {
 	s.batches = append(s.batches, c)
 	return nil
 }
-
-func (s *memSink) Close() error { return nil }
 
 // env is a Handler with everything it talks to.
 type env struct {
@@ -182,11 +180,10 @@ func zstdStreamed(t testing.TB, src []byte) []byte {
 // discardSink counts batches and keeps nothing, so it allocates nothing.
 type discardSink struct{ events int }
 
-func (s *discardSink) WriteBatch(_ context.Context, b *sink.Batch) error {
+func (s *discardSink) Append(_ context.Context, b *sink.Record) error {
 	s.events += b.Events
 	return nil
 }
-func (s *discardSink) Close() error { return nil }
 
 // newRequestCtx returns a reusable context holding a POST /e of body.
 func newRequestCtx(body []byte) *fasthttp.RequestCtx {

@@ -26,7 +26,9 @@
 //  8. one row per other event, clamped to the tier, with the edge's marks
 //     (the inflow channel and source of pageviews, collector/channel; the
 //     first of the site's goals each event reaches), all of a batch handed
-//     to the sink in one call.
+//     to the sink in one call; the mouse add-on's reserved events become
+//     frustration and bot rows, and heatmap rows in a record of their own
+//     (mouse.go).
 //
 // Every refusal is a 4xx with a short reason in the X-Crumbless-Reason
 // header and the body, counted in
@@ -59,13 +61,17 @@ import (
 	"github.com/crumbless/crumbless/sdk/wire"
 )
 
-// Config configures a Handler. Sites, Sink, Keyer and Agents are required;
+// Config configures a Handler. Sites, Sink (the spool), Keyer and Agents
+// are required;
 // the zero value of every other field means its default.
 type Config struct {
 	Sites  *site.Registry
-	Sink   sink.Sink
+	Sink   sink.Appender
 	Keyer  *identity.Keyer
 	Agents *enrich.Classifier
+	// Datacenters marks rows from hosting and cloud networks; nil marks
+	// none.
+	Datacenters *enrich.Datacenters
 
 	// ClientIP picks the client address of a page's request: the peer, or
 	// what a trusted proxy forwarded; nil means the peer.
@@ -85,6 +91,11 @@ type Config struct {
 	// page or a server retrying), so that each lands once; nil keeps them
 	// all.
 	Seen *dedupe.Set
+	// Heatmaps takes the raw heatmap rows of the mouse add-on's $heatmap
+	// events (mouse.go), one record per batch of kind sink.KindHeatmap: a
+	// file sink opened with heatmap.RawSinkConfig. Nil drops them, counted
+	// in crumbless_events_dropped_total{reason="no_heatmap_sink"}.
+	Heatmaps sink.Appender
 
 	// MaxBodyBytes is the largest request body; default wire.MaxBodyBytes.
 	// Give the same to fasthttp.Server.MaxRequestBodySize.
@@ -122,6 +133,7 @@ type Handler struct {
 	cfg      Config
 	zstdOpts []zstd.DOption
 	counters counters
+	mouse    mouseCounters
 	throttle *throttle
 	pool     sync.Pool // *work
 	channels *channel.Classifier
@@ -152,6 +164,7 @@ func New(cfg Config) (*Handler, error) {
 		},
 	}
 	h.counters.register(cfg.Metrics)
+	h.mouse.register(cfg.Metrics)
 	var err error
 	if h.channels, err = channel.Default(); err != nil {
 		return nil, fmt.Errorf("creating ingest handler: loading the channel lists: %w", err)

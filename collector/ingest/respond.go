@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"errors"
+
 	"github.com/valyala/fasthttp"
 
 	"github.com/crumbless/crumbless/collector/spool"
@@ -55,7 +57,7 @@ func (h *Handler) reject(ctx *fasthttp.RequestCtx, reason, detail string, site [
 // fail answers a batch the sink could not store: 503, retry later. A
 // spool whose disk budget is spent answers spool_full.
 func (h *Handler) fail(ctx *fasthttp.RequestCtx, err error) {
-	if err == spool.ErrFull {
+	if errors.Is(err, spool.ErrFull) {
 		h.counters.spoolFull.Inc()
 		ctx.Response.Header.Set(fasthttp.HeaderRetryAfter, spoolFullRetryAfter)
 		respond(ctx, fasthttp.StatusServiceUnavailable, ReasonSpoolFull)

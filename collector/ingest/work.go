@@ -10,6 +10,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/valyala/fasthttp"
 
+	"github.com/crumbless/crumbless/collector/heatmap"
 	"github.com/crumbless/crumbless/collector/record"
 	"github.com/crumbless/crumbless/collector/row"
 	"github.com/crumbless/crumbless/collector/sink"
@@ -33,11 +34,20 @@ type work struct {
 	rc      row.Context
 	marks   []row.Mark
 	keys    []uint64 // seen-set keys of b.Events, marked in flight
+	all     []uint64 // every event's key, warmed before marking
 	who     sender
 	whoIP   [16]byte               // the sender's address, in its 16-byte form
 	client  netip.Addr             // the request's client (collector/clientip), resolved once
 	blank   fasthttp.RequestHeader // no headers: a server send's region comes from the forwarded address only
-	batch   sink.Batch
+	batch   sink.Record
+	// The mouse add-on's events (mouse.go): heatmap rows, a layer's
+	// cells, and the batch's bot reasons under bots: flag.
+	heat       []byte
+	heatRows   int
+	heatRec    sink.Record
+	hev        heatmap.Event
+	cells      []byte
+	botReasons []byte
 }
 
 // acquireWork returns a work from the Handler's pool (per Handler, since
@@ -56,7 +66,10 @@ func (h *Handler) releaseWork(w *work) {
 	if cap(w.rows) > keep {
 		w.rows = nil
 	}
-	w.rc, w.batch = row.Context{}, sink.Batch{}
+	if cap(w.heat) > keep {
+		w.heat = nil
+	}
+	w.rc, w.batch, w.heatRec, w.hev = row.Context{}, sink.Record{}, sink.Record{}, heatmap.Event{}
 	w.who = sender{} // drop references into the request
 	clear(w.marks)
 	w.marks = w.marks[:0]

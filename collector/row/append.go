@@ -10,11 +10,12 @@ import (
 
 // AppendRows appends one row per event of b, each ending in '\n', and
 // returns the extended buffer; event i gets c.Marks[i]. Consent events have no row: the collector
-// writes them as consent records.
+// writes them as consent records; nor have heatmap events (Mouse.Type
+// TypeHeatmap): their rows are AppendHeatmapRow's.
 func AppendRows(dst []byte, b *wire.Batch, c *Context) []byte {
 	for i := range b.Events {
-		if b.Events[i].Kind == wire.KindConsent {
-			continue // a consent record, not an event row
+		if b.Events[i].Kind == wire.KindConsent || c.mark(i).Mouse.Type == TypeHeatmap {
+			continue // a consent record or heatmap rows, not an event row
 		}
 		dst = appendRow(dst, &b.Events[i], c, c.mark(i))
 		dst = append(dst, '\n')
@@ -44,29 +45,36 @@ func appendRow(dst []byte, e *wire.Event, c *Context, m *Mark) []byte {
 	dst = append(dst, `{"event_id":`...)
 	dst = wire.AppendString(dst, e.ID)
 	dst = append(dst, `,"type":"`...)
-	dst = append(dst, e.Kind.String()...)
+	if m.Mouse.Type != "" {
+		dst = append(dst, m.Mouse.Type...)
+	} else {
+		dst = append(dst, e.Kind.String()...)
+	}
 	dst = append(dst, `","site":`...)
 	dst = wire.AppendString(dst, c.Site)
 	dst = append(dst, `,"ts":"`...)
-	dst = AppendTime(dst, clampTime(EventTime(e.TS, c.SentAt, c.ReceivedAt), c.Tier))
+	dst = c.clock.appendTime(dst, clampTime(EventTime(e.TS, c.SentAt, c.ReceivedAt), c.Tier))
 	dst = append(dst, `","received_at":"`...)
-	dst = AppendTime(dst, c.ReceivedAt)
+	dst = c.clock.appendTime(dst, c.ReceivedAt)
 	dst = append(dst, `","path":`...)
 	dst = appendPath(dst, e.Path, c)
 	dst = append(dst, `,"referrer":`...)
 	dst = appendReferrer(dst, e.Referrer, c.Tier)
-	dst = appendEventContext(dst, e, c.Tier)
+	dst = appendEventContext(dst, e, c, m)
 	dst = appendCampaign(dst, e, c, m)
 	dst = appendCapture(dst, e)
 	dst = appendGoal(dst, m)
-	return appendBatchContext(dst, c)
+	return appendBatchContext(dst, c, &m.Mouse.Bot)
 }
 
-func appendEventContext(dst []byte, e *wire.Event, t consent.Tier) []byte {
+func appendEventContext(dst []byte, e *wire.Event, c *Context, m *Mark) []byte {
 	dst = appendScrubbed(dst, `,"title":`, e.Title)
 	dst = appendOptional(dst, `,"viewport":`, e.Viewport)
-	dst = appendOptional(dst, `,"lang":`, clampLang(e.Lang, t))
+	dst = appendOptional(dst, `,"lang":`, clampLang(e.Lang, c.Tier))
 	dst = appendOptional(dst, `,"tz":`, e.TZ)
+	if m.Mouse.Type != "" {
+		return appendMouse(dst, c, &m.Mouse)
+	}
 	dst = appendOptional(dst, `,"name":`, e.Name)
 	if len(e.Props) > 0 {
 		dst = appendScrubbedProps(append(dst, `,"props":`...), e.Props)
@@ -74,7 +82,9 @@ func appendEventContext(dst []byte, e *wire.Event, t consent.Tier) []byte {
 	return dst
 }
 
-func appendBatchContext(dst []byte, c *Context) []byte {
+// appendBatchContext appends the batch's fields; bot is the row's own bot
+// score (a bot row's), else the batch's, if any, is written.
+func appendBatchContext(dst []byte, c *Context, bot *Bot) []byte {
 	dst = append(dst, `,"tier":"`...)
 	dst = append(dst, c.Tier.String()...)
 	dst = append(dst, '"')
@@ -91,9 +101,16 @@ func appendBatchContext(dst []byte, c *Context) []byte {
 	if c.Automated {
 		dst = append(dst, `,"automated":true`...)
 	}
+	if c.Datacenter {
+		dst = append(dst, `,"datacenter":true`...)
+	}
 	if c.Server {
 		dst = append(dst, `,"server":true`...)
 	}
+	if !bot.Set {
+		bot = &c.Bot
+	}
+	dst = appendBot(dst, bot)
 	dst = append(dst, `,"schema_version":`...)
 	dst = strconv.AppendInt(dst, SchemaVersion, 10)
 	return append(dst, '}')

@@ -95,6 +95,12 @@ func appendPath(dst, path []byte, c *Context) []byte {
 // escapeTail replaces dst[start:] by its JSON string form, in place.
 func escapeTail(dst []byte, start int) []byte {
 	mid := len(dst)
+	if wire.Plain(dst[start:]) { // quote it where it is
+		dst = append(dst, 0, '"')
+		copy(dst[start+1:], dst[start:mid])
+		dst[start] = '"'
+		return dst
+	}
 	dst = wire.AppendString(dst, dst[start:mid])
 	n := copy(dst[start:], dst[mid:])
 	return dst[:start+n]

@@ -48,12 +48,20 @@ type Context struct {
 	Marketing bool
 	// Automated is set when the page reported navigator.webdriver.
 	Automated bool
+	// Datacenter is set when the visitor's address is in a hosting or
+	// cloud network (collector/enrich.Datacenters).
+	Datacenter bool
 	// Server is set when the batch came from one of the site's servers,
 	// authenticated by the site's secret, not from a page.
 	Server bool
+	// Bot is the batch's bot score, written on every row when set (a
+	// site's bots: flag).
+	Bot Bot
 	// Marks are what the edge found out about each event, indexed like
 	// the batch's events; nil or short means nothing for the rest.
 	Marks []Mark
+
+	clock clock // the last second formatted, for the batch's rows
 }
 
 // Mark is what the edge adds to one event: its inflow channel and source
@@ -65,4 +73,6 @@ type Mark struct {
 	Source []byte
 	// Goal and Stage are the first matching goal's name and journey stage.
 	Goal, Stage []byte
+	// Mouse is set for the mouse add-on's events (Mouse.Type not "").
+	Mouse Mouse
 }

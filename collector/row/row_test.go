@@ -35,7 +35,7 @@ func fullContext() *Context {
 	return &Context{
 		Site: []byte("example.com"), SentAt: 3000, ReceivedAt: received,
 		Tier: consent.T3, VisitorID: []byte("0123456789abcdef"), UID: []byte("u-42"), Reasons: []byte("GPC,DNT"),
-		Browser: "Firefox", OS: "Linux", Device: "desktop", Marketing: true, Automated: true, Server: true,
+		Browser: "Firefox", OS: "Linux", Device: "desktop", Marketing: true, Automated: true, Datacenter: true, Server: true,
 		Marks: []Mark{{Channel: "email", Source: []byte("news"), Goal: []byte("signup"), Stage: []byte("conversion")}},
 	}
 }
@@ -43,7 +43,7 @@ func fullContext() *Context {
 func TestAppendRow(t *testing.T) {
 	minimal := &wire.Event{ID: []byte("ev2"), Kind: wire.KindPageview, TS: 3000}
 	t1 := fullContext()
-	t1.Tier, t1.Reasons, t1.Automated, t1.Server, t1.Marks = consent.T1, nil, false, false, nil
+	t1.Tier, t1.Reasons, t1.Automated, t1.Datacenter, t1.Server, t1.Marks = consent.T1, nil, false, false, false, nil
 	tests := []struct {
 		name string
 		e    *wire.Event
@@ -60,7 +60,7 @@ func TestAppendRow(t *testing.T) {
 				`"url":"https://cdn.example/a.pdf","form":"contact","duration":5000,"engaged":3000,"scroll":75,` +
 				`"lcp":1200,"inp":80,"cls":0.05,"fcp":900,"ttfb":120,"goal":"signup","stage":"conversion",` +
 				`"tier":"T3","consent_reasons":["GPC","DNT"],"visitor_id":"0123456789abcdef","uid":"u-42","browser":"Firefox",` +
-				`"os":"Linux","device":"desktop","automated":true,"server":true,"schema_version":1}`},
+				`"os":"Linux","device":"desktop","automated":true,"datacenter":true,"server":true,"schema_version":1}`},
 		{"empty optional fields", minimal, &Context{Site: []byte("a"), SentAt: 3000, ReceivedAt: received, Tier: consent.T2, Device: "unknown"},
 			`{"event_id":"ev2","type":"pageview","site":"a","ts":"2026-11-23T18:20:01.123Z",` +
 				`"received_at":"2026-11-23T18:20:01.123Z","path":"","referrer":"","tier":"T2","device":"unknown","schema_version":1}`},
@@ -161,8 +161,9 @@ func TestSchemaMatchesRows(t *testing.T) {
 	}
 	props := objectKeys(t, schema.Properties)
 	full := objectKeys(t, AppendRow(nil, fullEvent(), fullContext()))
-	if !slices.Equal(props, full) {
-		t.Errorf("schema properties\n%v\nrow fields\n%v", props, full)
+	mouse := objectKeys(t, AppendRow(nil, fullEvent(), fullMouseContext()))
+	if !listsInOrder(props, full, mouse) {
+		t.Errorf("schema properties\n%v\nrow fields\n%v\nmouse row fields\n%v", props, full, mouse)
 	}
 	minimal := objectKeys(t, AppendRow(nil, &wire.Event{ID: []byte("x"), Kind: wire.KindPageview, TS: 1}, &Context{Tier: consent.T1}))
 	if !slices.Equal(schema.Required, minimal) {
@@ -197,6 +198,18 @@ func TestSchemaDocListsEveryField(t *testing.T) {
 	for _, k := range objectKeys(t, AppendRow(nil, fullEvent(), fullContext())) {
 		if !strings.Contains(doc, "| `"+k+"` |") {
 			t.Errorf("SCHEMA.md has no row for %q", k)
+		}
+	}
+}
+
+// TestClockMatchesAppendTime: the per-batch cache formats every time as
+// AppendTime does, across seconds, before the epoch and past year 9999.
+func TestClockMatchesAppendTime(t *testing.T) {
+	var k clock
+	for _, ms := range []int64{1795458001123, 1795458001999, 1795458002000, 1795458001000, 0, -1, -999, -1000, -1001,
+		1795458001123, 253402300800000, 253402300799999, -62135596800001} {
+		if got, want := string(k.appendTime(nil, ms)), string(AppendTime(nil, ms)); got != want {
+			t.Errorf("%d: %s, want %s", ms, got, want)
 		}
 	}
 }

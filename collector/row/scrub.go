@@ -8,8 +8,12 @@ import (
 // scrubAppend appends src with e-mail addresses, tokens and card numbers
 // replaced by placeholders (sdk/scrub). It is the one place rows call the
 // scrubber: path, referrer, title, url, source, the utm_* and content_*
-// values and prop values go through it.
+// values and prop values go through it. Plain text, most of it, is
+// copied as it is.
 func scrubAppend(dst, src []byte) []byte {
+	if scrub.Plain(src) {
+		return append(dst, src...)
+	}
 	return scrub.Append(dst, src)
 }
 

@@ -31,6 +31,32 @@ func AppendTime(dst []byte, ms int64) []byte {
 	return append(dst, 'Z')
 }
 
+// clock remembers the text of the last second it formatted: the rows of a
+// batch have their times within a few seconds, and received_at is the same
+// on every row, so each second is formatted once per batch.
+type clock struct {
+	sec  int64
+	ok   bool
+	text [24]byte // 2026-11-23T18:20:01.000Z
+}
+
+// appendTime appends ms as AppendTime does.
+func (k *clock) appendTime(dst []byte, ms int64) []byte {
+	sec := ms / 1000
+	if ms < 0 && ms%1000 != 0 {
+		sec--
+	}
+	if !k.ok || k.sec != sec {
+		if len(AppendTime(k.text[:0], sec*1000)) != len(k.text) { // a year outside 0000-9999
+			k.ok = false
+			return AppendTime(dst, ms)
+		}
+		k.sec, k.ok = sec, true
+	}
+	dst = append(dst, k.text[:20]...)
+	return append(appendInt(dst, int(ms-sec*1000), 3), 'Z')
+}
+
 // appendInt appends n, 0 <= n < 10^width, zero-padded to width digits.
 func appendInt(dst []byte, n, width int) []byte {
 	var buf [4]byte

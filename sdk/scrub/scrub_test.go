@@ -110,3 +110,42 @@ func TestAppendAllocs(t *testing.T) {
 		t.Errorf("Append: %q", dst)
 	}
 }
+
+// TestPlain checks that ordinary text is plain and that every shape
+// Append replaces is not.
+func TestPlain(t *testing.T) {
+	for _, s := range []string{"", "/pricing", "Pricing - Shop", "/blog/2026/11/how-to-measure-without-cookies",
+		"https://www.example.com/a?b=c#d", "Caf\u00e9 \u65e5\u672c", "order 1234 5678 9012", "a%20b", "/docs/getting-started/install"} {
+		if !Plain([]byte(s)) {
+			t.Errorf("Plain(%q) = false", s)
+		}
+		if got := Append(nil, []byte(s)); string(got) != s {
+			t.Errorf("Append(%q) = %q", s, got)
+		}
+	}
+	for _, s := range []string{"a@b.co", "a%40b.com", "eyJhbGciOiJ9", "4111 1111 1111 1111", "4111-1111-1111-1111",
+		"0123456789abcdef0123456789abcdef", "x-a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"} {
+		if Plain([]byte(s)) {
+			t.Errorf("Plain(%q) = true", s)
+		}
+	}
+}
+
+func BenchmarkPlainTitle(b *testing.B) {
+	src := []byte("Crumbless - How to measure a site without cookies, in 2026 | Blog")
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if !Plain(src) {
+			b.Fatal("not plain")
+		}
+	}
+}
+
+func BenchmarkAppendTitle(b *testing.B) {
+	src := []byte("Crumbless - How to measure a site without cookies, in 2026 | Blog")
+	b.SetBytes(int64(len(src)))
+	dst := make([]byte, 0, 256)
+	for b.Loop() {
+		dst = Append(dst[:0], src)
+	}
+}
