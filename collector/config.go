@@ -55,11 +55,24 @@ type Config struct {
 	Limits LimitsConfig `yaml:"limits"`
 	// Dedupe configures the seen-set that drops retried events.
 	Dedupe DedupeConfig `yaml:"dedupe"`
+	// DatacenterRanges are files listing hosting and cloud networks (one
+	// CIDR prefix or address per line, # comments), as the providers
+	// publish them: rows from those addresses say "datacenter": true, a
+	// bot signal. None by default.
+	DatacenterRanges []string `yaml:"datacenter_ranges"`
 	// Region says where visitors' regions come from; without it every
 	// region is unknown and the strictest profile applies.
 	Region RegionConfig `yaml:"region"`
 	// Spool configures the durable spool batches are acknowledged from.
 	Spool SpoolConfig `yaml:"spool"`
+	// Retention says how long data is kept, for sites that do not say.
+	Retention DataRetentionConfig `yaml:"retention"`
+	// Cluster lets collectors behind one load balancer agree on the daily
+	// salt, so that they give a visitor the same visitor_id. Empty: each
+	// draws its own.
+	Cluster ClusterConfig `yaml:"cluster"`
+	// Sinks configures the outputs besides the files: Kafka, S3.
+	Sinks SinksConfig `yaml:"sinks"`
 
 	// Assets are the tracker files to serve; nil means sdk.Assets(), the
 	// ones built into the binary. Not read from YAML.
@@ -96,9 +109,17 @@ type SiteConfig struct {
 	ExcludeNetworks []string `yaml:"exclude_networks"`
 	// Bots is what happens to events from known bots and crawlers (the
 	// User-Agent, by the enrichment library's list): "keep" them as rows
-	// with device "bot" (the default), or "drop" them (counted in
-	// crumbless_events_dropped_total{reason="bot"}).
+	// with device "bot" (the default), "drop" them (counted in
+	// crumbless_events_dropped_total{reason="bot"}), or "flag" every row
+	// with a bot score: bot_score and bot_reasons, from the page's
+	// behavioural score (the mouse add-on's, per batch) and the list
+	// (score 100, reason ua).
 	Bots string `yaml:"bots"`
+	// RetentionDays is how many days of the site's data are kept: every
+	// day, partitions dated more than this many days before today (UTC)
+	// are deleted (events, heatmaps, consent records). Absent means
+	// retention.days; 0 keeps the site's data forever.
+	RetentionDays *int `yaml:"retention_days"`
 }
 
 // GoalConfig is one goal of a site: a name, either an event or a path
@@ -137,6 +158,14 @@ type FilesConfig struct {
 	// is completed; the file on disk is several times smaller.
 	// Default 64 MiB.
 	MaxFileBytes int64 `yaml:"max_file_bytes"`
+	// Format is what event files are written: ndjson (zstd-compressed
+	// NDJSON, the default), parquet (Parquet files instead) or both (each
+	// file in both formats, under the same name). Consent records stay
+	// NDJSON.
+	Format string `yaml:"format"`
+	// Batching tunes how the spool's records reach the file sink
+	// (max_in_flight is always 1 for files).
+	Batching BatchingConfig `yaml:"batching"`
 }
 
 // LimitsConfig bounds what one request may carry.

@@ -256,9 +256,18 @@ func TestConsentEventsBecomeRecords(t *testing.T) {
 			}}
 		postWith(t, ts.url, wire.AppendBatch(nil, &b), "CF-IPCountry", "US")
 	}
-	_, metrics := get(t, "GET", ts.url+"/metrics")
+	// The records are spooled with the batch, and written to their files
+	// by the consent relay right after.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, metrics := get(t, "GET", ts.url+"/metrics")
+		if strings.Contains(string(metrics), "crumbless_consent_records_total 2\n") || time.Now().After(deadline) {
+			hasMetric(t, string(metrics), "crumbless_consent_records_total 2")
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	shutdown(t, ts.Server)
-	hasMetric(t, string(metrics), "crumbless_consent_records_total 2")
 	var records, rows int
 	for _, f := range readDataDir(t, cfg.DataDir) {
 		switch {

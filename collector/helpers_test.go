@@ -123,7 +123,7 @@ func readDataDir(t *testing.T, dir string) []dataFile {
 		if err == nil && d.IsDir() && path == filepath.Join(dir, "spool") {
 			return filepath.SkipDir // the spool's binary segments: spoolFiles
 		}
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), "_") { // not the partitions' manifests
 			return err
 		}
 		raw, err := os.ReadFile(path)

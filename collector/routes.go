@@ -9,6 +9,8 @@ import (
 
 	"github.com/VictoriaMetrics/metrics"
 	"github.com/valyala/fasthttp"
+
+	"github.com/crumbless/crumbless/collector/identity"
 )
 
 // route dispatches a request. It is the fasthttp handler.
@@ -24,10 +26,14 @@ func (s *Server) route(ctx *fasthttp.RequestCtx) {
 		start := time.Now()
 		s.policy(ctx)
 		s.latency.policy.UpdateDuration(start)
+	case "/forget":
+		s.forget(ctx)
 	case "/healthz":
 		ctx.SetBodyString("ok")
 	case "/readyz":
 		s.readyz(ctx)
+	case identity.SaltPath:
+		s.clusterSalt(ctx) // 404 without a cluster
 	case "/metrics":
 		ctx.SetContentType("text/plain; version=0.0.4; charset=utf-8")
 		s.metrics.WritePrometheus(ctx)
@@ -52,6 +58,10 @@ func (s *Server) static(ctx *fasthttp.RequestCtx, path []byte) {
 func (s *Server) readyz(ctx *fasthttp.RequestCtx) {
 	if !s.ready.Load() {
 		ctx.Error("shutting down", fasthttp.StatusServiceUnavailable)
+		return
+	}
+	if s.clusterJoining() {
+		ctx.Error("joining the cluster", fasthttp.StatusServiceUnavailable)
 		return
 	}
 	if s.spoolFull() {

@@ -14,8 +14,10 @@ import (
 
 	"github.com/crumbless/crumbless/collector/assets"
 	"github.com/crumbless/crumbless/collector/clientip"
+	"github.com/crumbless/crumbless/collector/enrich"
 	"github.com/crumbless/crumbless/collector/identity"
 	"github.com/crumbless/crumbless/collector/ingest"
+	"github.com/crumbless/crumbless/collector/ratelimit"
 	"github.com/crumbless/crumbless/collector/record"
 	"github.com/crumbless/crumbless/collector/region"
 	"github.com/crumbless/crumbless/collector/sink/filesink"
@@ -42,15 +44,26 @@ type Server struct {
 	assets  *assets.Handler
 	pages   fasthttp.RequestHandler // nil when no pages are served
 	keyer   *identity.Keyer
+	cluster *clusterState // nil without peers (cluster.go)
 	sink    *filesink.Sink
 	spool   *spool.Spool
-	relay   *spooled.Relay
-	sites   *site.Registry
-	regions *region.Resolver
-	clients *clientip.Resolver
-	records *record.Writer
+	// relay feeds the event files (sink), the consent records (records)
+	// and the raw heatmap rows (heatmaps) from the spool.
+	relay    *spooled.Relay
+	heatmaps *filesink.Sink
+	outputs  []*output // sinks fed from the spool besides the files
+
+	datacenters *enrich.Datacenters
+	sites       *site.Registry
+	regions     *region.Resolver
+	clients     *clientip.Resolver
+	records     *record.Writer
+
+	networks *ratelimit.Networks // the client networks' rates, for /e and /forget
 
 	stopPages    chan struct{}
+	stopUpkeep   context.CancelFunc // retention and erasures (upkeep.go)
+	upkeepDone   chan struct{}
 	stopRotation context.CancelFunc
 	rotationDone chan struct{}
 
@@ -79,10 +92,19 @@ func New(cfg Config) (*Server, error) {
 		s.release()
 		return nil, err
 	}
+	job, err := s.retentionJob()
+	if err != nil {
+		s.release()
+		return nil, err
+	}
 	s.http = s.newHTTPServer()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stopRotation, s.rotationDone = cancel, make(chan struct{})
 	go func() { defer close(s.rotationDone); s.keyer.Run(ctx) }()
+	s.startUpkeep(job)
+	if s.cluster != nil {
+		go s.runCluster(ctx)
+	}
 	return s, nil
 }
 
@@ -171,6 +193,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}
 		errs = append(errs, s.drainSpool(ctx))
 		errs = append(errs, s.release())
+		s.applyErasures() // the rows of the files release completed
 		if err := errors.Join(errs...); err != nil {
 			s.shutErr = fmt.Errorf("shutting down: %w", err)
 		}
@@ -183,17 +206,19 @@ func (s *Server) release() error {
 	if s.stopRotation != nil {
 		s.stopRotation()
 		<-s.rotationDone
+		s.waitCluster()
 	}
 	if s.stopPages != nil {
 		close(s.stopPages)
+	}
+	if s.stopUpkeep != nil {
+		s.stopUpkeep()
+		<-s.upkeepDone
 	}
 	if s.keyer != nil {
 		s.keyer.Close()
 	}
 	errs := s.closeSinkAndSpool()
-	if s.records != nil {
-		errs = append(errs, s.records.Close())
-	}
 	errs = append(errs, s.regions.Close())
 	return errors.Join(errs...)
 }

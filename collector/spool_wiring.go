@@ -2,69 +2,126 @@ package collector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 
+	"github.com/crumbless/crumbless/collector/sink"
 	"github.com/crumbless/crumbless/collector/sink/spooled"
 	"github.com/crumbless/crumbless/collector/spool"
 )
 
-// filesConsumer is the file sink's name in the spool (its cursor file is
-// files.cursor) and in the crumbless_sink_* metrics.
+// filesConsumer is the name of the files' relay in the spool (its cursor
+// file is files.cursor) and in the crumbless_sink_* metrics. The event
+// files, the consent records and the raw heatmap rows share it, through a
+// spooled.Router: the spool is read once for the three.
 const filesConsumer = "files"
 
-// openSpool opens the spool and starts the relay that feeds the file sink
-// from it. The sink is open: a new spool numbers its records after the
-// highest position the files already hold, so positions never repeat, and
-// the sink forgets the ranges at or below the cursor, never replayed.
+// openSpool opens the spool and starts the relays that feed the file sink
+// and the other outputs from it. The file sink is open: a new spool numbers
+// its records after the highest position the files already hold, so
+// positions never repeat, and the sink forgets the ranges at or below the
+// cursor, never replayed.
 func (s *Server) openSpool() error {
+	consumers := []string{filesConsumer}
+	for _, o := range s.outputs {
+		consumers = append(consumers, o.name)
+	}
 	var err error
 	s.spool, err = spool.Open(spool.Config{
 		Dir:          s.cfg.Spool.Dir,
-		Consumers:    []string{filesConsumer},
+		Consumers:    consumers,
 		BudgetBytes:  s.cfg.Spool.BudgetBytes,
 		SegmentBytes: s.cfg.Spool.SegmentBytes,
-		FirstPos:     s.sink.MaxPublished() + 1,
+		FirstPos:     max(s.sink.MaxPublished(), s.records.MaxPublished(), s.heatmaps.MaxPublished()) + 1,
 		Logger:       s.log,
 		Metrics:      s.metrics,
 	})
 	if err != nil {
 		return err
 	}
+	files := spooled.NewRouter(map[sink.Kind]sink.Positioned{
+		sink.KindEvents: s.sink, sink.KindConsent: s.records, sink.KindHeatmap: s.heatmaps})
 	r, err := s.spool.Reader(filesConsumer)
 	if err != nil {
 		return err
 	}
-	s.sink.Committed(r.Committed())
+	files.Committed(r.Committed())
 	s.relay, err = spooled.StartRelay(spooled.RelayConfig{
-		Spool: s.spool, Reader: r, Sink: s.sink, Name: filesConsumer,
-		Logger: s.log, Metrics: s.metrics,
+		Spool: s.spool, Reader: r, Sink: files, Name: filesConsumer,
+		MaxRecords: s.cfg.Files.Batching.MaxRecords, MaxBytes: s.cfg.Files.Batching.MaxBytes,
+		MaxWait: s.cfg.Files.Batching.MaxWait,
+		Logger:  s.log, Metrics: s.metrics,
 	})
-	return err
-}
-
-// drainSpool hands the file sink every batch acknowledged so far; call it
-// once no request is in flight. What ctx leaves undrained is replayed at
-// the next start.
-func (s *Server) drainSpool(ctx context.Context) error {
-	if s.relay == nil {
-		return nil
+	if err != nil {
+		return err
 	}
-	return s.relay.Drain(ctx)
+	for _, o := range s.outputs {
+		cfg := o.relayConfig(s)
+		cfg.Spool = s.spool
+		if cfg.Reader, err = s.spool.Reader(o.name); err != nil {
+			return err
+		}
+		if o.relay, err = spooled.StartRelay(cfg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// closeSinkAndSpool stops the relay, completes the files, moves the
-// spool's cursor past them and closes the spool.
+// relays returns the running relays: the files' and the outputs'.
+func (s *Server) relays() []*spooled.Relay {
+	var rs []*spooled.Relay
+	if s.relay != nil {
+		rs = append(rs, s.relay)
+	}
+	for _, o := range s.outputs {
+		if o.relay != nil {
+			rs = append(rs, o.relay)
+		}
+	}
+	return rs
+}
+
+// drainSpool hands every sink every record acknowledged so far, the sinks
+// side by side; call it once no request is in flight. What ctx leaves
+// undrained is replayed at the next start.
+func (s *Server) drainSpool(ctx context.Context) error {
+	rs := s.relays()
+	errs := make([]error, len(rs))
+	var wg sync.WaitGroup
+	for i, r := range rs {
+		wg.Go(func() { errs[i] = r.Drain(ctx) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// closeSinkAndSpool stops the relays, completes the files, closes the
+// outputs, moves the spool's cursors past what they stored and closes the
+// spool.
 func (s *Server) closeSinkAndSpool() []error {
 	var errs []error
-	if s.relay != nil {
-		s.relay.Stop()
+	for _, r := range s.relays() {
+		r.Stop()
 	}
 	if s.sink != nil {
 		errs = append(errs, s.sink.Close())
 	}
-	if s.relay != nil {
-		s.relay.Commit()
+	if s.records != nil {
+		errs = append(errs, s.records.Close())
+	}
+	if s.heatmaps != nil {
+		errs = append(errs, s.heatmaps.Close())
+	}
+	for _, o := range s.outputs {
+		if err := o.sink.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("closing sink %s: %w", o.name, err))
+		}
+	}
+	for _, r := range s.relays() {
+		r.Commit()
 	}
 	if s.spool != nil {
 		if err := s.spool.Close(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crumbless/crumbless/collector/sink/filesink"
 	"github.com/crumbless/crumbless/collector/site"
 )
 
@@ -53,7 +54,12 @@ func (c Config) Validate() error {
 	validateLimits(&ps, c.Limits, c.withDefaults().Limits)
 	validateDedupe(&ps, c.Dedupe)
 	validateRegion(&ps, c.Region)
+	validateDatacenters(&ps, c.DatacenterRanges)
 	validateSpool(&ps, c.Spool, c.withDefaults().Spool)
+	validateRetention(&ps, c.Retention, c.Sites)
+	validateCluster(&ps, c.Cluster)
+	validateBatching(&ps, "files.batching", c.Files.Batching)
+	validateSinks(&ps, c.Sinks)
 	if len(ps) == 0 {
 		return nil
 	}
@@ -88,8 +94,8 @@ func validateSites(ps *problems, sites []SiteConfig, demo bool) {
 		validateConsent(ps, path, s.Consent)
 		validateGoals(ps, path+".goals", s.Goals)
 		validateNetworks(ps, path+".exclude_networks", s.ExcludeNetworks)
-		if s.Bots != "" && s.Bots != "keep" && s.Bots != "drop" {
-			ps.add(path+".bots", "%q is not a choice; write keep (rows with device bot, the default) or drop", s.Bots)
+		if s.Bots != "" && s.Bots != "keep" && s.Bots != "drop" && s.Bots != "flag" {
+			ps.add(path+".bots", "%q is not a choice; write keep (rows with device bot, the default), drop, or flag (rows with bot_score and bot_reasons)", s.Bots)
 		}
 		validateSecret(ps, path+".secret", s.Secret)
 	}
@@ -112,6 +118,9 @@ func validateOrigins(ps *problems, path string, origins []string, demo bool) {
 }
 
 func validateFiles(ps *problems, f, eff FilesConfig) {
+	if err := filesink.Format(f.Format).Check(); err != nil {
+		ps.add("files.format", "%v", err)
+	}
 	atLeastSecond(ps, "files.roll_interval", f.RollInterval)
 	atLeastSecond(ps, "files.flush_interval", f.FlushInterval)
 	if f.MaxFileBytes < 0 {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/crumbless/crumbless/collector/enrich"
 	"github.com/crumbless/crumbless/consent"
 )
 
@@ -138,6 +139,14 @@ func validateParams(ps *problems, path string, params []string) {
 }
 
 // validateRegion checks where regions come from.
+// validateDatacenters loads the lists, so that a missing file or a bad
+// line is found by check-config.
+func validateDatacenters(ps *problems, paths []string) {
+	if _, err := enrich.LoadDatacenters(paths); err != nil {
+		ps.add("datacenter_ranges", "%v", err)
+	}
+}
+
 func validateRegion(ps *problems, r RegionConfig) {
 	checkHeader(ps, "region.country_header", r.CountryHeader)
 	checkHeader(ps, "region.subdivision_header", r.SubdivisionHeader)

@@ -81,6 +81,6 @@ func siteEdge(s *site.Site, c SiteConfig) error {
 	if s.Exclude, err = site.NewNetworks(c.ExcludeNetworks); err != nil {
 		return fmt.Errorf("site %s: exclude_networks: %w", c.ID, err)
 	}
-	s.DropBots = c.Bots == "drop"
+	s.DropBots, s.FlagBots = c.Bots == "drop", c.Bots == "flag"
 	return nil
 }

@@ -13,11 +13,13 @@ import (
 	"github.com/crumbless/crumbless/collector/clientip"
 	"github.com/crumbless/crumbless/collector/dedupe"
 	"github.com/crumbless/crumbless/collector/enrich"
+	"github.com/crumbless/crumbless/collector/heatmap"
 	"github.com/crumbless/crumbless/collector/identity"
 	"github.com/crumbless/crumbless/collector/ingest"
 	"github.com/crumbless/crumbless/collector/ratelimit"
 	"github.com/crumbless/crumbless/collector/record"
 	"github.com/crumbless/crumbless/collector/region"
+	"github.com/crumbless/crumbless/collector/row"
 	"github.com/crumbless/crumbless/collector/sink/filesink"
 	"github.com/crumbless/crumbless/collector/sink/spooled"
 	"github.com/crumbless/crumbless/collector/site"
@@ -64,11 +66,29 @@ func (s *Server) build() error {
 	if s.keyer, err = identity.New(identity.Config{Now: s.cfg.Now}); err != nil {
 		return fmt.Errorf("starting identity: %w", err)
 	}
+	if err := s.buildCluster(); err != nil {
+		return err
+	}
 	if s.sink, err = filesink.Open(s.fileSinkConfig()); err != nil {
+		return err
+	}
+	if s.records, err = record.Open(s.recordConfig()); err != nil {
+		return err
+	}
+	if s.heatmaps, err = filesink.Open(s.heatmapSinkConfig()); err != nil {
+		return err
+	}
+	if s.outputs, err = s.openOutputs(); err != nil {
 		return err
 	}
 	if err := s.openSpool(); err != nil {
 		return err
+	}
+	if s.datacenters, err = enrich.LoadDatacenters(s.cfg.DatacenterRanges); err != nil {
+		return err
+	}
+	if s.datacenters.Len() > 0 {
+		s.log.Info("datacenter ranges loaded", "prefixes", s.datacenters.Len(), "files", len(s.cfg.DatacenterRanges))
 	}
 	if s.regions, err = region.New(region.Config(s.cfg.Region)); err != nil {
 		return err
@@ -76,10 +96,8 @@ func (s *Server) build() error {
 	if s.clients, err = clientip.New(s.cfg.TrustedProxies); err != nil {
 		return err
 	}
-	if s.records, err = record.Open(s.recordConfig()); err != nil {
-		return err
-	}
 	s.sites = sites
+	s.networks = ratelimit.NewNetworks(s.cfg.Limits.networkLimit())
 	icfg := s.ingestConfig(sites)
 	if icfg.Seen, err = dedupe.New(s.dedupeConfig()); err != nil {
 		return err
@@ -107,11 +125,22 @@ func (s *Server) fileSinkConfig() filesink.Config {
 		RollInterval:  s.cfg.Files.RollInterval,
 		FlushInterval: s.cfg.Files.FlushInterval,
 		MaxFileBytes:  s.cfg.Files.MaxFileBytes,
+		Format:        filesink.Format(s.cfg.Files.Format),
+		SchemaVersion: row.SchemaVersion,
 		Spooled:       true,
 		Now:           s.cfg.Now,
 		Logger:        s.log,
 		Metrics:       s.metrics,
 	}
+}
+
+// heatmapSinkConfig is the raw heatmap rows' (collector/heatmap): the
+// event files' settings below DATA/heatmaps, its counters kept apart (they
+// have the event files' names).
+func (s *Server) heatmapSinkConfig() filesink.Config {
+	cfg := heatmap.RawSinkConfig(s.fileSinkConfig())
+	cfg.Format, cfg.Metrics = filesink.FormatNDJSON, nil
+	return cfg
 }
 
 func (s *Server) recordConfig() record.Config {
@@ -122,6 +151,7 @@ func (s *Server) recordConfig() record.Config {
 		Now:           s.cfg.Now,
 		Logger:        s.log,
 		Metrics:       s.metrics,
+		Spooled:       true,
 	}
 }
 
@@ -134,12 +164,14 @@ func (s *Server) ingestConfig(sites *site.Registry) ingest.Config {
 		Sites:              sites,
 		Regions:            s.regions,
 		ClientIP:           s.clients,
-		Networks:           ratelimit.NewNetworks(s.cfg.Limits.networkLimit()),
+		Networks:           s.networks,
 		SiteRates:          siteRates(s.cfg.Sites, s.cfg.Limits.siteLimit()),
-		Records:            s.records,
+		Records:            record.NewSpooler(spooled.NewWriter(s.spool), s.cfg.Now),
 		Sink:               spooled.NewWriter(s.spool),
+		Heatmaps:           spooled.NewWriter(s.spool),
 		Keyer:              s.keyer,
 		Agents:             enrich.NewClassifier(0),
+		Datacenters:        s.datacenters,
 		MaxBodyBytes:       s.cfg.Limits.BodyBytes,
 		MaxDecodedBytes:    s.cfg.Limits.DecodedBytes,
 		AllowMissingOrigin: s.cfg.Demo,

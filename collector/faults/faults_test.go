@@ -33,7 +33,7 @@ func TestKill9UnderLoad(t *testing.T) {
 	}
 	c = start(t, data, config)
 	c.waitDrained()
-	if !strings.Contains(c.logs(), "replaying spooled batches") {
+	if !strings.Contains(c.logs(), "replaying spooled records") {
 		t.Errorf("the restart replayed nothing:\n%s", c.logs())
 	}
 	c.stop()

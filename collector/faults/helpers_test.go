@@ -18,6 +18,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/crumbless/crumbless/collector/record"
 	"github.com/crumbless/crumbless/internal/rig"
 	"github.com/crumbless/crumbless/sdk/wire"
 )
@@ -114,7 +115,8 @@ func writeConfig(t *testing.T, spool string) string {
 }
 
 // load posts batches of 20 pageviews with unique event ids from several
-// goroutines and records which ids were acknowledged.
+// goroutines, every fourth with a consent event too, and records which ids
+// were acknowledged.
 type load struct {
 	site   string
 	mu     sync.Mutex
@@ -159,7 +161,13 @@ func (l *load) post(url, prefix string) bool {
 	now := time.Now().UnixMilli()
 	b := wire.Batch{Version: wire.Version, Site: []byte(l.site), SentAt: now}
 	ids := make([]string, 20)
-	for i := range ids {
+	if strings.HasSuffix(prefix, "0") || strings.HasSuffix(prefix, "4") || strings.HasSuffix(prefix, "8") {
+		id := fmt.Sprintf("%s-%s-consent", l.site, prefix)
+		ids = append(ids, id)
+		b.Events = append(b.Events, wire.Event{ID: []byte(id), Kind: wire.KindConsent, TS: now,
+			Method: []byte("banner-custom"), States: []byte("GGGDD")})
+	}
+	for i := range ids[:20] {
 		ids[i] = fmt.Sprintf("%s-%s-e%d", l.site, prefix, i)
 		b.Events = append(b.Events, wire.Event{ID: []byte(ids[i]), Kind: wire.KindPageview, TS: now,
 			Path: fmt.Appendf(nil, "/page/%d", i), Title: []byte("A page of the fault test, long enough to weigh something"),
@@ -196,10 +204,24 @@ func (l *load) ackedCount() int {
 }
 
 // check reads every output file and requires every acknowledged event
-// exactly once, and no event twice.
+// exactly once (a consent event as a consent record), no event twice, and
+// each site's consent record chain unbroken.
 func (l *load) check(t *testing.T, data string) {
 	t.Helper()
-	got := eventIDs(t, data)
+	got := eventIDs(t, data, "events")
+	records := eventIDs(t, data, record.Subdir)
+	for id, n := range records {
+		got[id] += n
+	}
+	res, err := record.Verify(data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Break != nil {
+			t.Errorf("the consent record chain of %s breaks: %+v", r.Site, r.Break)
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	missing, twice := 0, 0
@@ -217,13 +239,13 @@ func (l *load) check(t *testing.T, data string) {
 			}
 		}
 	}
-	t.Logf("%d batches sent, statuses %v; %d events acknowledged, %d in the files; %d acknowledged not once, %d twice or more",
-		l.sent, l.status, len(l.acked), len(got), missing, twice)
+	t.Logf("%d batches sent, statuses %v; %d events acknowledged, %d in the files (%d consent records); %d acknowledged not once, %d twice or more",
+		l.sent, l.status, len(l.acked), len(got), len(records), missing, twice)
 }
 
 // eventIDs counts the event ids in every complete output file (NDJSON,
-// zstd), and fails on anything that does not decode.
-func eventIDs(t *testing.T, data string) map[string]int {
+// zstd) below data/subdir, and fails on anything that does not decode.
+func eventIDs(t *testing.T, data, subdir string) map[string]int {
 	t.Helper()
 	dec, err := zstd.NewReader(nil)
 	if err != nil {
@@ -231,7 +253,7 @@ func eventIDs(t *testing.T, data string) map[string]int {
 	}
 	defer dec.Close()
 	got := map[string]int{}
-	err = filepath.WalkDir(filepath.Join(data, "events"), func(path string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(filepath.Join(data, subdir), func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
