@@ -89,16 +89,7 @@ func eraseNDJSON(path string, subject Subject) (int, error) {
 	}); err != nil || n == 0 {
 		return 0, err
 	}
-	tmp, err := createTmp(path)
-	if err != nil {
-		return 0, err
-	}
-	if err := writeWithout(tmp, path, m); err != nil {
-		discard(tmp)
-		return 0, err
-	}
-	if err := replace(tmp, path); err != nil {
-		os.Remove(tmp.Name())
+	if err := rewrite(path, func(w io.Writer) error { return writeWithout(w, path, m) }); err != nil {
 		return 0, err
 	}
 	return n, nil

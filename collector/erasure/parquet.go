@@ -35,16 +35,7 @@ func eraseParquet(path string, subject Subject) (int, error) {
 	if err != nil || n == 0 {
 		return 0, err
 	}
-	tmp, err := createTmp(path)
-	if err != nil {
-		return 0, err
-	}
-	if err := writeParquetWithout(tmp, pf, isSubject); err != nil {
-		discard(tmp)
-		return 0, err
-	}
-	if err := replace(tmp, path); err != nil {
-		os.Remove(tmp.Name())
+	if err := rewrite(path, func(w io.Writer) error { return writeParquetWithout(w, pf, isSubject) }); err != nil {
 		return 0, err
 	}
 	return n, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/crumbless/crumbless/internal/durable"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -102,6 +103,25 @@ func eraseFile(path string, subject Subject) (int, error) {
 		return eraseParquet(path, subject)
 	}
 	return eraseNDJSON(path, subject)
+}
+
+// rewrite writes path's new contents with write into its temporary file
+// and puts it in place of path (replace); on failure the temporary file is
+// removed and path is left as it was.
+func rewrite(path string, write func(io.Writer) error) error {
+	tmp, err := createTmp(path)
+	if err != nil {
+		return err
+	}
+	if err := write(tmp); err != nil {
+		discard(tmp)
+		return err
+	}
+	if err := replace(tmp, path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
 }
 
 // replace syncs and closes tmp, renames it over path and syncs the

@@ -94,7 +94,8 @@ func (h *Handler) commitKept(k *keptKeys) {
 	}
 }
 
-// forgetKept is forget for kept keys.
+// forgetKept unmarks the kept keys, or with rowsOnly commits those of
+// consent events (see forget).
 func (h *Handler) forgetKept(k *keptKeys, rowsOnly bool) {
 	for i, key := range k.keys[:k.n] {
 		if rowsOnly && k.consent[i] {
@@ -109,13 +110,9 @@ func (h *Handler) forgetKept(k *keptKeys, rowsOnly bool) {
 // rowsOnly, the consent events, whose records were written, are committed
 // instead: a retry writes the rows without a second record.
 func (h *Handler) forget(w *work, b *wire.Batch, rowsOnly bool) {
-	for i, k := range w.keys {
-		if rowsOnly && b.Events[i].Kind == wire.KindConsent {
-			h.cfg.Seen.Commit(k)
-		} else {
-			h.cfg.Seen.Unmark(k)
-		}
-	}
+	var k keptKeys
+	k.save(w, b)
+	h.forgetKept(&k, rowsOnly)
 	w.keys = w.keys[:0]
 }
 
