@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"net"
 
 	"github.com/valyala/fasthttp"
@@ -36,17 +37,30 @@ func (h *Handler) excluded(ctx *fasthttp.RequestCtx, s *site.Site, ip net.IP) bo
 // goals each event reaches.
 func (h *Handler) marks(w *work, b *wire.Batch, s *site.Site) []row.Mark {
 	w.marks = w.marks[:0]
+	// The pageviews of a batch mostly share a referrer and campaign: the
+	// last classification is kept and reused for the same input.
+	var last *wire.Event
+	var r channel.Result
 	for i := range b.Events {
 		e := &b.Events[i]
 		var m row.Mark
 		if e.Kind == wire.KindPageview {
-			in := channel.Input{Referrer: e.Referrer, UTMSource: e.UTMSource, UTMMedium: e.UTMMedium,
-				UTMCampaign: e.UTMCampaign, Click: e.Click, Own: s.Hosts}
-			r := h.channels.Classify(&in)
+			if last == nil || !sameInflow(e, last) {
+				in := channel.Input{Referrer: e.Referrer, UTMSource: e.UTMSource, UTMMedium: e.UTMMedium,
+					UTMCampaign: e.UTMCampaign, Click: e.Click, Own: s.Hosts}
+				r, last = h.channels.Classify(&in), e
+			}
 			m.Channel, m.Source = r.Channel, r.Source
 		}
 		m.Goal, m.Stage = s.Goals.Match(e.Kind.String(), e.Name, e.Path)
 		w.marks = append(w.marks, m)
 	}
 	return w.marks
+}
+
+// sameInflow reports whether a and b have the same channel input.
+func sameInflow(a, b *wire.Event) bool {
+	return bytes.Equal(a.Referrer, b.Referrer) && bytes.Equal(a.UTMSource, b.UTMSource) &&
+		bytes.Equal(a.UTMMedium, b.UTMMedium) && bytes.Equal(a.UTMCampaign, b.UTMCampaign) &&
+		bytes.Equal(a.Click, b.Click)
 }

@@ -151,3 +151,31 @@ func TestExcludedNetworks(t *testing.T) {
 		t.Errorf("excluded counter = %q, want 2", got)
 	}
 }
+
+// TestChannelReusedOnlyForTheSameInflow: the last classification is reused
+// for a pageview with the same referrer and campaign, never for another.
+func TestChannelReusedOnlyForTheSameInflow(t *testing.T) {
+	e := newEnv(t, withRegions)
+	ts := receive.UnixMilli() - 1000
+	paid := wire.Event{Kind: wire.KindPageview, TS: ts, Path: []byte("/"), Referrer: []byte("https://www.google.com/"),
+		UTMSource: []byte("google"), UTMMedium: []byte("cpc")}
+	organic := wire.Event{Kind: wire.KindPageview, TS: ts, Path: []byte("/"), Referrer: []byte("https://www.google.com/")}
+	internal := wire.Event{Kind: wire.KindPageview, TS: ts, Path: []byte("/b"), Referrer: []byte("https://example.com/")}
+	b := wire.Batch{Version: wire.Version, Site: []byte("example.com"), SentAt: receive.UnixMilli() - 50, Tier: []byte("T2")}
+	want := []string{"paid_search", "paid_search", "internal", "organic_search", "paid_search", "organic_search"}
+	for i, ev := range []wire.Event{paid, paid, internal, organic, paid, organic} {
+		ev.ID = []byte{'p', byte('0' + i)}
+		b.Events = append(b.Events, ev)
+	}
+	ctx := newRequestCtx(wire.AppendBatch(nil, &b))
+	ctx.Request.Header.Set("CF-IPCountry", "US")
+	e.h.Handle(ctx)
+	if ctx.Response.StatusCode() != fasthttp.StatusAccepted {
+		t.Fatalf("status %d", ctx.Response.StatusCode())
+	}
+	for i, row := range rowsOf(t, e) {
+		if row["channel"] != want[i] {
+			t.Errorf("row %d channel %v, want %s", i, row["channel"], want[i])
+		}
+	}
+}

@@ -13,11 +13,12 @@ import (
 // writes them as consent records; nor have heatmap events (Mouse.Type
 // TypeHeatmap): their rows are AppendHeatmapRow's.
 func AppendRows(dst []byte, b *wire.Batch, c *Context) []byte {
+	var rp repeats
 	for i := range b.Events {
 		if b.Events[i].Kind == wire.KindConsent || c.mark(i).Mouse.Type == TypeHeatmap {
 			continue // a consent record or heatmap rows, not an event row
 		}
-		dst = appendRow(dst, &b.Events[i], c, c.mark(i))
+		dst = appendRow(dst, &b.Events[i], c, c.mark(i), &rp)
 		dst = append(dst, '\n')
 	}
 	return dst
@@ -28,7 +29,7 @@ func AppendRows(dst []byte, b *wire.Batch, c *Context) []byte {
 // path and referrer are always present, other empty optional fields are
 // left out.
 func AppendRow(dst []byte, e *wire.Event, c *Context) []byte {
-	return appendRow(dst, e, c, c.mark(0))
+	return appendRow(dst, e, c, c.mark(0), &repeats{})
 }
 
 // mark returns the Mark of event i, or an empty one.
@@ -41,7 +42,7 @@ func (c *Context) mark(i int) *Mark {
 
 var noMark Mark
 
-func appendRow(dst []byte, e *wire.Event, c *Context, m *Mark) []byte {
+func appendRow(dst []byte, e *wire.Event, c *Context, m *Mark, rp *repeats) []byte {
 	dst = append(dst, `{"event_id":`...)
 	dst = wire.AppendString(dst, e.ID)
 	dst = append(dst, `,"type":"`...)
@@ -59,16 +60,63 @@ func appendRow(dst []byte, e *wire.Event, c *Context, m *Mark) []byte {
 	dst = append(dst, `","path":`...)
 	dst = appendPath(dst, e.Path, c)
 	dst = append(dst, `,"referrer":`...)
-	dst = appendReferrer(dst, e.Referrer, c.Tier)
-	dst = appendEventContext(dst, e, c, m)
+	var again bool
+	if dst, again = rp.referrer.again(dst, e.Referrer); !again {
+		at := len(dst)
+		dst = appendReferrer(dst, e.Referrer, c.Tier)
+		rp.referrer.keep(e.Referrer, at, len(dst))
+	}
+	dst = appendEventContext(dst, e, c, m, rp)
 	dst = appendCampaign(dst, e, c, m)
 	dst = appendCapture(dst, e)
 	dst = appendGoal(dst, m)
-	return appendBatchContext(dst, c, &m.Mouse.Bot)
+	if m.Mouse.Bot.Set {
+		return appendBatchContext(dst, c, &m.Mouse.Bot) // the row's own bot score
+	}
+	if dst, again = rp.batch.again(dst, nil); !again {
+		at := len(dst)
+		dst = appendBatchContext(dst, c, &m.Mouse.Bot)
+		rp.batch.keep(nil, at, len(dst))
+	}
+	return dst
 }
 
-func appendEventContext(dst []byte, e *wire.Event, c *Context, m *Mark) []byte {
-	dst = appendScrubbed(dst, `,"title":`, e.Title)
+// repeats remembers where in the rows being built the last rendering of
+// a field went, so that the rows of a batch, which mostly share their
+// referrer, their title and the batch's own fields, render each of them
+// once and copy it after.
+type repeats struct {
+	referrer, title, batch repeat
+}
+
+// repeat is one field's last rendering: dst[at:at+n], from src.
+type repeat struct {
+	src   []byte
+	at, n int
+	set   bool
+}
+
+// again appends the last rendering when it was of the same src, and
+// reports whether it did.
+func (r *repeat) again(dst, src []byte) ([]byte, bool) {
+	if !r.set || !bytes.Equal(src, r.src) {
+		return dst, false
+	}
+	return append(dst, dst[r.at:r.at+r.n]...), true
+}
+
+// keep records that dst[at:end] renders src.
+func (r *repeat) keep(src []byte, at, end int) {
+	r.src, r.at, r.n, r.set = src, at, end-at, true
+}
+
+func appendEventContext(dst []byte, e *wire.Event, c *Context, m *Mark, rp *repeats) []byte {
+	var again bool
+	if dst, again = rp.title.again(dst, e.Title); !again {
+		at := len(dst)
+		dst = appendScrubbed(dst, `,"title":`, e.Title)
+		rp.title.keep(e.Title, at, len(dst))
+	}
 	dst = appendOptional(dst, `,"viewport":`, e.Viewport)
 	dst = appendOptional(dst, `,"lang":`, clampLang(e.Lang, c.Tier))
 	dst = appendOptional(dst, `,"tz":`, e.TZ)

@@ -213,3 +213,40 @@ func TestClockMatchesAppendTime(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendRowsReusesOnlyWhatRepeats: the rows of a batch render a
+// repeated referrer, title and the batch's fields once and copy them
+// after; each row must still be exactly what AppendRow writes for its
+// event alone, whatever the order of repeats and changes (including a row
+// with its own bot score between two without).
+func TestAppendRowsReusesOnlyWhatRepeats(t *testing.T) {
+	refs := [][]byte{[]byte("https://a.example/x?q=1"), []byte("https://b.example/y"), nil}
+	titles := [][]byte{[]byte("Home"), []byte("mail me: ann@example.com"), nil}
+	var b wire.Batch
+	var marks []Mark
+	for i, pick := range []int{0, 0, 1, 0, 2, 2, 1, 1, 0} {
+		e := *fullEvent()
+		e.ID = []byte{'e', byte('0' + i)}
+		e.Referrer, e.Title = refs[pick], titles[(pick+i)%3]
+		b.Events = append(b.Events, e)
+		m := Mark{Channel: "referral"}
+		if i == 4 {
+			m.Mouse.Bot = Bot{Set: true, Score: 90, Reasons: []byte("STRAIGHT")}
+		}
+		marks = append(marks, m)
+	}
+	c := fullContext()
+	c.Marks = marks
+	c.Bot = Bot{Set: true, Score: 10}
+	lines := strings.Split(strings.TrimSuffix(string(AppendRows([]byte("prefix\n"), &b, c)), "\n"), "\n")
+	if len(lines) != len(b.Events)+1 || lines[0] != "prefix" {
+		t.Fatalf("%d lines: %q", len(lines), lines)
+	}
+	for i := range b.Events {
+		one := *c
+		one.Marks = marks[i : i+1]
+		if want := string(AppendRow(nil, &b.Events[i], &one)); lines[i+1] != want {
+			t.Errorf("row %d:\n got %s\nwant %s", i, lines[i+1], want)
+		}
+	}
+}

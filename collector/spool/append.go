@@ -92,7 +92,10 @@ func (s *Spool) enqueue(w *waiter, head, body []byte) error {
 	s.pending = append(append(append(s.pending, make([]byte, headerSize)...), head...), body...)
 	rec := s.pending[at+headerSize:]
 	binary.LittleEndian.PutUint32(s.pending[at:], uint32(len(rec)))
-	binary.LittleEndian.PutUint32(s.pending[at+4:], recordCRC(s.pending[at:at+4], rec))
+	// Its position: after the committed records, the group being written
+	// and the records pending before it.
+	pos := s.next + uint64(s.writingN) + uint64(len(s.waiters))
+	binary.LittleEndian.PutUint32(s.pending[at+4:], recordCRC(pos, false, s.pending[at:at+4], rec))
 	s.waiters = append(s.waiters, w)
 	select {
 	case s.kick <- struct{}{}:
@@ -132,7 +135,7 @@ func (s *Spool) commitGroup() bool {
 		return false
 	}
 	s.pending, s.waiters = s.spare[:0], s.spareW[:0]
-	s.writing = int64(len(buf))
+	s.writing, s.writingN = int64(len(buf)), len(ws)
 	err := s.err
 	s.mu.Unlock()
 	start := time.Now()
@@ -141,7 +144,7 @@ func (s *Spool) commitGroup() bool {
 	}
 	took := time.Since(start)
 	s.mu.Lock()
-	s.writing = 0
+	s.writing, s.writingN = 0, 0
 	first := s.next
 	if err != nil {
 		s.err = err
@@ -199,7 +202,7 @@ func (s *Spool) write(buf []byte) error {
 	if _, err := s.active.Write(buf); err != nil {
 		return fmt.Errorf("writing spool segment: %w", err)
 	}
-	if err := s.active.Sync(); err != nil {
+	if err := datasync(s.activeFD); err != nil {
 		return fmt.Errorf("syncing spool segment: %w", err)
 	}
 	return nil

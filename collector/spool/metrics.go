@@ -15,14 +15,15 @@ import (
 //	crumbless_spool_write_errors_total   groups that failed (the error is sticky)
 //	crumbless_spool_full_total           appends refused: budget spent
 //	crumbless_spool_segments_deleted_total
+//	crumbless_spool_segments_reused_total  segments started in the free one
 //	crumbless_spool_bytes                bytes kept (segments and pending records)
 //	crumbless_spool_budget_bytes
 //	crumbless_spool_records              records some consumer has not committed
 //
 // Each consumer's own lag is its relay's (collector/sink/spooled).
 type counters struct {
-	appends, fsyncs, writeErrors, full, deleted *metrics.Counter
-	groups, writes                              *metrics.Histogram
+	appends, fsyncs, writeErrors, full, deleted, reused *metrics.Counter
+	groups, writes                                      *metrics.Histogram
 }
 
 func (c *counters) register(s *Spool, set *metrics.Set) {
@@ -31,6 +32,7 @@ func (c *counters) register(s *Spool, set *metrics.Set) {
 	c.writeErrors = set.NewCounter("crumbless_spool_write_errors_total")
 	c.full = set.NewCounter("crumbless_spool_full_total")
 	c.deleted = set.NewCounter("crumbless_spool_segments_deleted_total")
+	c.reused = set.NewCounter("crumbless_spool_segments_reused_total")
 	c.groups = set.NewHistogram("crumbless_spool_group_records")
 	c.writes = set.NewHistogram("crumbless_spool_write_seconds")
 	set.NewGauge("crumbless_spool_bytes", func() float64 {

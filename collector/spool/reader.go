@@ -33,13 +33,14 @@ type Reader struct {
 	pos       atomic.Uint64 // the last record Next returned
 	wake      chan struct{} // a token when records were committed
 
-	f    *os.File // the segment being read
-	br   *bufio.Reader
-	seg  uint64 // its base
-	end  uint64 // the base of the next segment, 0 while it is the last
-	buf  []byte
-	cmu  sync.Mutex // serialises cursor writes
-	skip uint64     // records to skip in f before pos+1
+	f   *os.File // the segment being read
+	br  *bufio.Reader
+	seg uint64 // its base
+	end uint64 // the base of the next segment, 0 while it is the last
+	at  uint64 // the position of the next record in f
+	old bool   // f is a legacy segment
+	buf []byte
+	cmu sync.Mutex // serialises cursor writes
 }
 
 func (s *Spool) cursorPath(name string) string {
@@ -107,7 +108,8 @@ func (r *Reader) Next(ctx context.Context) (Record, error) {
 		return Record{}, err
 	}
 	var err error
-	r.buf, _, err = readRecord(r.br, r.buf, r.s.cfg.MaxRecordBytes)
+	r.buf, _, err = readRecord(r.br, r.buf, r.s.cfg.MaxRecordBytes, r.at, r.old)
+	r.at++
 	if err != nil {
 		r.closeFile()
 		return Record{}, fmt.Errorf("reading spool record %d: %w", want, err)
@@ -128,14 +130,16 @@ func (r *Reader) position(want uint64) error {
 	if r.f != nil && r.end == 0 {
 		r.end = r.s.baseAfter(r.seg)
 	}
-	if r.f == nil || r.end != 0 && want >= r.end {
+	if r.f == nil || r.end != 0 && want >= r.end || r.at > want {
 		if err := r.open(want); err != nil {
 			return err
 		}
 	}
-	for ; r.skip > 0; r.skip-- {
+	for r.at < want {
 		var err error
-		if r.buf, _, err = readRecord(r.br, r.buf, r.s.cfg.MaxRecordBytes); err != nil {
+		r.buf, _, err = readRecord(r.br, r.buf, r.s.cfg.MaxRecordBytes, r.at, r.old)
+		r.at++
+		if err != nil {
 			r.closeFile()
 			return fmt.Errorf("skipping to spool record %d: %w", want, err)
 		}
@@ -163,7 +167,8 @@ func (r *Reader) open(want uint64) error {
 	for i > 0 && r.s.segs[i].base > want {
 		i--
 	}
-	r.seg, r.end = r.s.segs[i].base, 0
+	g := r.s.segs[i]
+	r.seg, r.end, r.old = g.base, 0, g.legacy
 	if i+1 < len(r.s.segs) {
 		r.end = r.s.segs[i+1].base
 	}
@@ -171,7 +176,7 @@ func (r *Reader) open(want uint64) error {
 	if want < r.seg {
 		return fmt.Errorf("spool record %d was deleted (oldest kept: %d)", want, r.seg)
 	}
-	f, err := os.Open(r.s.segPath(r.seg))
+	f, err := os.Open(r.s.segPath(g))
 	if err != nil {
 		return fmt.Errorf("opening spool segment: %w", err)
 	}
@@ -181,7 +186,7 @@ func (r *Reader) open(want uint64) error {
 	} else {
 		r.br.Reset(f)
 	}
-	r.skip = want - r.seg
+	r.at = r.seg
 	return nil
 }
 

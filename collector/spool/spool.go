@@ -12,7 +12,12 @@
 //	length (uint32, little endian) · CRC-32C of length and payload (uint32) · payload
 //
 // in segment files named by the position of their first record
-// ("00000000000000000042.seg"), rotated once they reach Config.SegmentBytes.
+// ("00000000000000000042.wal"), rotated once they reach Config.SegmentBytes.
+// The CRC covers the record's position too (see recordCRC): segments are
+// reused, so a file holds old records past the new ones, and none of them
+// can pass for the record expected at its offset. Segments named .seg were
+// written by earlier versions, whose CRCs leave the position out; they are
+// read and deleted, never written or reused.
 // Open recovers: it scans the last segment and truncates a torn tail (a
 // short record or one whose CRC does not match, left by a crash in the
 // middle of a write) and logs what it dropped. A torn record was never
@@ -23,10 +28,13 @@
 // written atomically (temporary file, fsync, rename, fsync of the
 // directory). A Reader returns the records after its cursor in order;
 // Commit advances the cursor. A segment is deleted once every consumer's
-// cursor is past its last record.
+// cursor is past its last record; one of them is kept as the free segment
+// and renamed to be the next segment, whose group commits then write over
+// blocks the file already has (fdatasync without a journal commit).
 //
-// The spool has a disk budget: the bytes of its segments plus the records
-// waiting to be written. An Append that would exceed it fails at once with
+// The spool has a disk budget: the bytes of its segments and of the free
+// segment plus the records waiting to be written (the old bytes of a reused
+// segment not yet written over, less than one segment, are not counted). An Append that would exceed it fails at once with
 // ErrFull, without blocking; the budget frees as consumers advance and whole
 // segments are deleted.
 //
@@ -167,23 +175,27 @@ type Spool struct {
 	cfg Config
 	log *slog.Logger
 
-	mu       sync.Mutex
-	segs     []segment // by position; the last is being written
-	active   *os.File  // the last segment, open for writing
-	next     uint64    // position of the next record to be committed
-	pending  []byte    // framed records waiting for the committer
-	waiters  []*waiter // their appenders, in order
-	spare    []byte
-	spareW   []*waiter
-	writing  int64 // bytes of the group being written
-	live     int64 // bytes of the segments on disk
-	full     bool  // an Append failed with ErrFull and nothing was freed since
-	err      error // sticky write error
-	closed   bool
-	kick     chan struct{}
-	done     chan struct{}
-	readers  map[string]*Reader
-	counters counters
+	mu        sync.Mutex
+	segs      []segment // by position; the last is being written
+	active    *os.File  // the last segment, open for writing
+	activeFD  int       // its descriptor, for fdatasync
+	next      uint64    // position of the next record to be committed
+	pending   []byte    // framed records waiting for the committer
+	waiters   []*waiter // their appenders, in order
+	spare     []byte
+	spareW    []*waiter
+	writing   int64 // bytes of the group being written
+	writingN  int   // records of the group being written
+	free      bool  // a free segment is kept for reuse (see newSegment)
+	freeBytes int64 // its size, counted in live
+	live      int64 // bytes of the segments on disk and of the free one
+	full      bool  // an Append failed with ErrFull and nothing was freed since
+	err       error // sticky write error
+	closed    bool
+	kick      chan struct{}
+	done      chan struct{}
+	readers   map[string]*Reader
+	counters  counters
 }
 
 // Open opens the spool in cfg.Dir, creating it if needed, and recovers it:
@@ -264,7 +276,25 @@ func (s *Spool) Close() error {
 	s.mu.Lock()
 	s.wakeReadersLocked()
 	s.mu.Unlock()
-	return s.closeFiles()
+	return errors.Join(s.trimActive(), s.closeFiles())
+}
+
+// trimActive cuts a reused active segment down to its records on a clean
+// close, so that the next start finds no old bytes after them (and logs
+// no torn record).
+func (s *Spool) trimActive() error {
+	if s.active == nil || s.Err() != nil {
+		return nil
+	}
+	size := s.segs[len(s.segs)-1].size
+	fi, err := s.active.Stat()
+	if err != nil || fi.Size() <= size {
+		return err
+	}
+	if err := s.active.Truncate(size); err != nil {
+		return fmt.Errorf("trimming the reused segment: %w", err)
+	}
+	return s.active.Sync()
 }
 
 func (s *Spool) closeFiles() error {

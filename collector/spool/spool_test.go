@@ -40,7 +40,7 @@ func TestSegmentsRotateAndAreDeleted(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := openTest(t, dir, nil)
 	appendN(t, s, 1, 500) // about 30 KiB: several 4 KiB segments
-	segs := func() int { m, _ := filepath.Glob(filepath.Join(dir, "*.seg")); return len(m) }
+	segs := func() int { m, _ := filepath.Glob(filepath.Join(dir, "*.wal")); return len(m) }
 	if n := segs(); n < 5 {
 		t.Fatalf("%d segments, want several", n)
 	}
@@ -66,12 +66,12 @@ func TestTwoConsumersKeepSegmentsUntilBothPass(t *testing.T) {
 	readN(t, a, 1, 500)
 	a.Commit(500)
 	readN(t, b, 1, 10) // still has segment 1 to read
-	if m, _ := filepath.Glob(filepath.Join(dir, "*.seg")); len(m) < 5 {
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.wal")); len(m) < 5 {
 		t.Fatalf("segments deleted under a lagging consumer: %d left", len(m))
 	}
 	readN(t, b, 11, 490)
 	b.Commit(500)
-	if m, _ := filepath.Glob(filepath.Join(dir, "*.seg")); len(m) != 1 {
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.wal")); len(m) != 1 {
 		t.Fatalf("%d segments left", len(m))
 	}
 }
@@ -99,7 +99,7 @@ func TestRecoveryTruncatesTornTail(t *testing.T) {
 			s, _ := openTest(t, dir, func(c *Config) { c.SegmentBytes = 1 << 18 })
 			appendN(t, s, 1, 20)
 			s.Close()
-			path := filepath.Join(dir, "00000000000000000001.seg")
+			path := filepath.Join(dir, "00000000000000000001.wal")
 			fi, _ := os.Stat(path)
 			tt.tear(path, fi.Size())
 			s, logs := openTest(t, dir, func(c *Config) { c.SegmentBytes = 1 << 18 })

@@ -45,7 +45,8 @@ func (b *pending) add(rec spool.Record, kinds []sink.Kind, bad *metrics.Counter,
 	}
 	b.last = rec.Pos
 	var r sink.Record
-	if err := decode(&r, rec.Data, rec.Pos); err != nil {
+	compressed, err := decode(&r, rec.Data, rec.Pos)
+	if err != nil {
 		bad.Inc()
 		log.error("decoding a spool record; it is skipped", err)
 		return false
@@ -56,7 +57,12 @@ func (b *pending) add(rec spool.Record, kinds []sink.Kind, bad *metrics.Counter,
 	s := span{site: len(b.arena)}
 	b.arena = append(b.arena, r.Site...)
 	s.rows = len(b.arena)
-	b.arena = append(b.arena, r.Rows...)
+	if b.arena, err = appendRows(b.arena, r.Rows, compressed); err != nil {
+		b.arena = b.arena[:s.site]
+		bad.Inc()
+		log.error("decoding a spool record; it is skipped", err)
+		return false
+	}
 	s.end = len(b.arena)
 	b.spans = append(b.spans, s)
 	b.batch.Records = append(b.batch.Records, r)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,9 +19,9 @@ import (
 
 func TestRecordRoundTrip(t *testing.T) {
 	in := sink.Record{Kind: sink.KindConsent, Site: []byte("example.com"), ReceivedAt: start.Add(123456789), Rows: []byte("{}\n{}\n"), Events: 2}
-	rec := append(appendHeader(nil, &in), in.Rows...)
+	rec := append(appendHeader(nil, versionPlain, &in), in.Rows...)
 	var out sink.Record
-	if err := decode(&out, rec, 42); err != nil {
+	if _, err := decode(&out, rec, 42); err != nil {
 		t.Fatal(err)
 	}
 	if out.Kind != sink.KindConsent || string(out.Site) != "example.com" || !out.ReceivedAt.Equal(in.ReceivedAt) || !bytes.Equal(out.Rows, in.Rows) ||
@@ -28,16 +29,55 @@ func TestRecordRoundTrip(t *testing.T) {
 		t.Errorf("decoded %+v", out)
 	}
 	v1 := append([]byte{1}, rec[2:]...) // written before kinds: events
-	if err := decode(&out, v1, 7); err != nil || out.Kind != sink.KindEvents || string(out.Site) != "example.com" ||
+	if _, err := decode(&out, v1, 7); err != nil || out.Kind != sink.KindEvents || string(out.Site) != "example.com" ||
 		!bytes.Equal(out.Rows, in.Rows) || out.Pos != 7 {
 		t.Errorf("decoded version 1 as %+v, %v", out, err)
 	}
 	unknownKind := bytes.Clone(rec)
 	unknownKind[1] = 9
 	for _, bad := range [][]byte{nil, {2}, {3, 0}, rec[:headerSize+3], unknownKind} {
-		if err := decode(&out, bad, 1); err == nil {
+		if _, err := decode(&out, bad, 1); err == nil {
 			t.Errorf("decoded %q", bad)
 		}
+	}
+}
+
+// TestRowsCompressed: rows worth it go to the spool as an S2 block, much
+// smaller, and come back byte for byte; rows S2 cannot shrink go as they
+// are; a corrupt block is an error, not a panic.
+func TestRowsCompressed(t *testing.T) {
+	var rows []byte
+	for i := range 20 {
+		rows = fmt.Appendf(rows, `{"event_id":"e-%d","type":"pageview","site":"example.com","path":"/blog/post-%d","browser":"Firefox"}`+"\n", i, i%3)
+	}
+	version, block := compress(nil, rows)
+	if version != versionS2 || len(block)*3 > len(rows) {
+		t.Fatalf("version %d, %d bytes for %d bytes of rows", version, len(block), len(rows))
+	}
+	in := sink.Record{Kind: sink.KindEvents, Site: []byte("example.com"), ReceivedAt: start, Rows: rows, Events: 20}
+	rec := append(appendHeader(nil, version, &in), block...)
+	var out sink.Record
+	compressed, err := decode(&out, rec, 3)
+	if err != nil || !compressed {
+		t.Fatalf("decode: compressed %v, %v", compressed, err)
+	}
+	got, err := appendRows([]byte("prefix"), out.Rows, compressed)
+	if err != nil || string(got) != "prefix"+string(rows) {
+		t.Fatalf("rows back: %v\n%q", err, got)
+	}
+	random := make([]byte, 4096)
+	rand.NewChaCha8([32]byte{1}).Read(random)
+	if version, kept := compress(nil, random); version == versionS2 && len(kept) >= len(random) {
+		t.Errorf("incompressible rows grew: %d bytes", len(kept))
+	}
+	if version, kept := compress(nil, []byte("{}\n")); version != versionPlain || string(kept) != "{}\n" {
+		t.Errorf("short rows: version %d %q", version, kept)
+	}
+	corrupt := bytes.Clone(block)
+	corrupt[len(corrupt)/2] ^= 0xff
+	corrupt = corrupt[:len(corrupt)-3]
+	if got, err := appendRows([]byte("x"), corrupt, true); err == nil || string(got) != "x" {
+		t.Errorf("corrupt block: %q, %v", got, err)
 	}
 }
 
