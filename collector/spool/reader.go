@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -40,7 +41,8 @@ type Reader struct {
 	at  uint64 // the position of the next record in f
 	old bool   // f is a legacy segment
 	buf []byte
-	cmu sync.Mutex // serialises cursor writes
+	cmu sync.Mutex     // serialises cursor writes
+	src untilCommitted // f, under br
 }
 
 func (s *Spool) cursorPath(name string) string {
@@ -181,10 +183,11 @@ func (r *Reader) open(want uint64) error {
 		return fmt.Errorf("opening spool segment: %w", err)
 	}
 	r.f = f
+	r.src = untilCommitted{r: r}
 	if r.br == nil {
-		r.br = bufio.NewReaderSize(f, 256<<10)
+		r.br = bufio.NewReaderSize(&r.src, 256<<10)
 	} else {
-		r.br.Reset(f)
+		r.br.Reset(&r.src)
 	}
 	r.at = r.seg
 	return nil
@@ -232,4 +235,42 @@ func writeCursor(dir, name string, pos uint64) error {
 		return fmt.Errorf("writing cursor: %w", err)
 	}
 	return nil
+}
+
+// untilCommitted reads the reader's segment up to its committed bytes,
+// never past them: in a reused segment the bytes after them are old
+// records about to be written over, which the buffered reader must not
+// keep.
+type untilCommitted struct {
+	r   *Reader
+	off int64
+}
+
+func (c *untilCommitted) Read(p []byte) (int, error) {
+	limit := c.r.s.committedBytes(c.r.seg)
+	if c.off >= limit {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > limit-c.off {
+		p = p[:limit-c.off]
+	}
+	n, err := c.r.f.ReadAt(p, c.off)
+	c.off += int64(n)
+	if err == io.EOF && n > 0 {
+		err = nil
+	}
+	return n, err
+}
+
+// committedBytes returns the bytes of committed records in the segment at
+// base (its file's size for one listed at start-up and not written since).
+func (s *Spool) committedBytes(base uint64) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.segs) - 1; i >= 0; i-- {
+		if s.segs[i].base == base {
+			return s.segs[i].size
+		}
+	}
+	return 0
 }

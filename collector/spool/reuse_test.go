@@ -179,3 +179,36 @@ func TestUpdatePosIsCRCOfTheBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestTailingAReusedSegment: a reader that keeps up with the appends into
+// a reused segment reads each new record, never the old bytes that
+// followed the committed ones when it last read.
+func TestTailingAReusedSegment(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := openTest(t, dir, nil)
+	r, _ := s.Reader("files")
+	n := 0
+	step := func() {
+		t.Helper()
+		n++
+		if _, err := s.Append(t.Context(), same(n)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.Next(t.Context())
+		if err != nil || got.Pos != uint64(n) || !bytes.Equal(got.Data, same(n)) {
+			t.Fatalf("record %d: %d %q %v", n, got.Pos, got.Data, err)
+		}
+	}
+	for range 400 {
+		step()
+	}
+	if err := r.Commit(uint64(n)); err != nil {
+		t.Fatal(err)
+	}
+	for metric(s.cfg.Metrics, "crumbless_spool_segments_reused_total") == "0" {
+		step()
+	}
+	for range 100 { // through the reused segment and into the next
+		step()
+	}
+}
