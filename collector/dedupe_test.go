@@ -104,3 +104,40 @@ func TestDedupeConfig(t *testing.T) {
 		t.Errorf("Validate: %v", err)
 	}
 }
+
+// TestRetryAfterRestartLandsOnce: a batch acknowledged just before a stop
+// and sent again after the restart (its answer was lost) is dropped as a
+// duplicate: the seen-set starts with the event ids still in the spool.
+func TestRetryAfterRestartLandsOnce(t *testing.T) {
+	cfg, logs := testConfig(t)
+	body := batchBodyFrom(t, "example.com", 0, 20)
+	s := start(t, cfg)
+	if resp := post(t, s.url, body, testOrigin); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("first send: %s", resp.Status)
+	}
+	shutdown(t, s.Server)
+
+	s = start(t, cfg)
+	if !strings.Contains(logs.String(), "seen-set seeded from the spool") || !strings.Contains(logs.String(), "event_ids=20") {
+		t.Errorf("no seeding logged:\n%s", logs)
+	}
+	if resp := post(t, s.url, body, testOrigin); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("the retry: %s", resp.Status)
+	}
+	if _, metrics := get(t, "GET", s.url+"/metrics"); !strings.Contains(string(metrics), "crumbless_events_duplicate_total 20\n") {
+		t.Errorf("the retry's events were not dropped as duplicates")
+	}
+	shutdown(t, s.Server)
+	seen := map[string]int{}
+	for _, r := range checkFiles(t, cfg.DataDir, "example.com") {
+		seen[r["event_id"].(string)]++
+	}
+	if len(seen) != 20 {
+		t.Errorf("%d distinct events in the files, want 20", len(seen))
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("%s is in the files %d times", id, n)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/crumbless/crumbless/collector/assets"
 	"github.com/crumbless/crumbless/collector/clientip"
+	"github.com/crumbless/crumbless/collector/dedupe"
 	"github.com/crumbless/crumbless/collector/enrich"
 	"github.com/crumbless/crumbless/collector/identity"
 	"github.com/crumbless/crumbless/collector/ingest"
@@ -47,6 +48,7 @@ type Server struct {
 	cluster *clusterState // nil without peers (cluster.go)
 	sink    *filesink.Sink
 	spool   *spool.Spool
+	seen    *dedupe.Set // the seen-set, seeded from the spool at start-up
 	// relay feeds the event files (sink), the consent records (records)
 	// and the raw heatmap rows (heatmaps) from the spool.
 	relay    *spooled.Relay

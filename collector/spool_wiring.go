@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
+	"time"
+
+	"github.com/crumbless/crumbless/collector/dedupe"
 
 	"github.com/crumbless/crumbless/collector/sink"
 	"github.com/crumbless/crumbless/collector/sink/spooled"
@@ -41,6 +44,7 @@ func (s *Server) openSpool() error {
 	if err != nil {
 		return err
 	}
+	s.seedSeen()
 	files := spooled.NewRouter(map[sink.Kind]sink.Positioned{
 		sink.KindEvents: s.sink, sink.KindConsent: s.records, sink.KindHeatmap: s.heatmaps})
 	r, err := s.spool.Reader(filesConsumer)
@@ -170,5 +174,32 @@ func validateSpool(ps *problems, c SpoolConfig, eff SpoolConfig) {
 	}
 	if c.BudgetBytes >= 0 && c.SegmentBytes >= 0 && eff.BudgetBytes < 4*eff.SegmentBytes {
 		ps.add("spool.budget_bytes", "%d holds fewer than four segments of %d bytes; raise it or lower spool.segment_bytes", eff.BudgetBytes, eff.SegmentBytes)
+	}
+}
+
+// seedSeen puts the event ids of every record still in the spool into the
+// seen-set, before any relay moves on: a batch written just before a crash
+// or a stop, whose answer never reached the page, is dropped as a
+// duplicate when the page sends it again, not written twice. What is not
+// in the spool any more is older than a retry; a spool that cannot be read
+// back is logged and leaves the set as it is.
+func (s *Server) seedSeen() {
+	start, ids := time.Now(), 0
+	var buf []byte
+	err := s.spool.Scan(context.Background(), func(rec spool.Record) error {
+		var err error
+		buf, err = spooled.IDs(rec, buf, func(site, id []byte) {
+			if k := dedupe.Key(site, id); s.seen.Mark(k, start) == dedupe.Fresh {
+				s.seen.Commit(k)
+				ids++
+			}
+		})
+		return err
+	})
+	if err != nil {
+		s.log.Error("seen-set: reading the spool's event ids failed; a retried batch may land twice", "err", err)
+	}
+	if ids > 0 {
+		s.log.Info("seen-set seeded from the spool", "event_ids", ids, "took", time.Since(start).Round(time.Millisecond))
 	}
 }

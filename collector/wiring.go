@@ -81,6 +81,9 @@ func (s *Server) build() error {
 	if s.outputs, err = s.openOutputs(); err != nil {
 		return err
 	}
+	if s.seen, err = dedupe.New(s.dedupeConfig()); err != nil {
+		return err
+	}
 	if err := s.openSpool(); err != nil {
 		return err
 	}
@@ -99,9 +102,7 @@ func (s *Server) build() error {
 	s.sites = sites
 	s.networks = ratelimit.NewNetworks(s.cfg.Limits.networkLimit())
 	icfg := s.ingestConfig(sites)
-	if icfg.Seen, err = dedupe.New(s.dedupeConfig()); err != nil {
-		return err
-	}
+	icfg.Seen = s.seen
 	if s.ingest, err = ingest.New(icfg); err != nil {
 		return err
 	}

@@ -274,3 +274,26 @@ func (s *Spool) committedBytes(base uint64) int64 {
 	}
 	return 0
 }
+
+// Scan calls fn with every record the spool holds, oldest first, up to the
+// last one committed when it is called, whatever the consumers' cursors:
+// what the collector acknowledged most recently is in it. A segment
+// deleted during the scan (its consumers moved on) ends it with an error.
+func (s *Spool) Scan(ctx context.Context, fn func(Record) error) error {
+	s.mu.Lock()
+	first, last := s.segs[0].base, s.next-1
+	s.mu.Unlock()
+	r := &Reader{s: s, wake: make(chan struct{}, 1)}
+	r.pos.Store(first - 1)
+	defer r.closeFile()
+	for r.pos.Load() < last {
+		rec, err := r.Next(ctx)
+		if err != nil {
+			return fmt.Errorf("scanning the spool: %w", err)
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
