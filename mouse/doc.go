@@ -1,10 +1,11 @@
 // Package mouse turns mouse and page signals into privacy-first summaries
 // on the device (issue 5): heatmap counts, frustration signals and a
-// behavioural bot score. It is DOM-free logic for the tracker module: the
-// loader observes the page, coalesces pointer movement to at most one
-// sample per animation frame, and feeds plain numbers; this package keeps
-// fixed-size state and hands back counts, signals and a score. Nothing in
-// it stores a trajectory.
+// behavioural bot score. It is DOM-free logic for the add-on's module: the
+// script observes the page and feeds plain numbers, pointer movement in
+// batches, at most one sample per animation frame (Tab.Move drops a sample
+// less than MinMoveMillis after the last); this package keeps fixed-size
+// state and hands back counts, signals and a score. Nothing in it stores a
+// trajectory.
 //
 // # What leaves the page
 //
@@ -138,16 +139,19 @@
 // $quick_back, $error_click, $excessive_scroll, $bot), which
 // collector/ingest turns into heatmap, frustration and bot rows. Signals
 // are written every 2 s, the heatmap and the score every 10 s, and all of
-// them at a page change and when the page is hidden or left.
+// them at a page change and when the page is hidden or left. Movement
+// costs the page next to nothing: the script writes each sample into the
+// module's memory without a call, and the module takes up to 64 in one
+// call before the next observation (wasm/cmd/mouse).
 //
 // # Memory and code
 //
-// The package is compiled by TinyGo into the tracker, so it has no heap:
-// every buffer is a fixed array, it appends only through internal/buf, it
-// uses no maps, no goroutines, no closures, no fmt or strconv (numbers are
-// written by consent.AppendInt, already in the module), and float32
-// arithmetic with math.Sqrt (one wasm instruction). It is deterministic:
-// the same events give the same output. It imports only consent,
+// The package is compiled by TinyGo into the add-on's module, so it has
+// no heap: every buffer is a fixed array, it appends only through
+// internal/buf, it uses no maps, no goroutines, no closures, no fmt or
+// strconv (numbers are written by consent.AppendInt, already in the
+// module), and float32 arithmetic with math.Sqrt (one wasm instruction).
+// It is deterministic: the same events give the same output. It imports only consent,
 // internal/buf and math, and must not import fmt, reflect, unsafe,
 // syscall/js or anything under collector/.
 package mouse

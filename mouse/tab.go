@@ -13,6 +13,7 @@ type Tab struct {
 
 	viewport []byte // the view's class: xs, sm, md, lg, xl
 	fed      bool   // the Bot was fed since its score was last written
+	nextMove int64  // the time from which a movement sample is taken
 }
 
 // Viewport classes by width in CSS pixels, as the tracker's pageviews have
@@ -66,9 +67,18 @@ type Point struct {
 	Box              Box
 }
 
-// Move takes a movement sample at now, at most one per animation frame;
+// MinMoveMillis is the least time between two movement samples Move takes:
+// about one per animation frame at up to 120 Hz.
+const MinMoveMillis = 8
+
+// Move takes a movement sample at now, at most one per animation frame:
+// a sample less than MinMoveMillis after the last one taken is dropped.
 // mouse is false for touch and pen, which the bot score does not take.
 func (t *Tab) Move(p Point, now int64, mouse bool) {
+	if now < t.nextMove {
+		return
+	}
+	t.nextMove = now + MinMoveMillis
 	t.Heat.Move(p.PageX, p.PageY, p.El, p.Box)
 	if mouse {
 		t.Bot.Move(p.ClientX, p.ClientY, now)

@@ -82,3 +82,17 @@ func TestTabHeatmapParts(t *testing.T) {
 	}
 	t.Logf("%d cells in %d events, %d bytes", cells, len(ev), len(out))
 }
+
+// TestTabMovesAtMostOneAFrame: a movement sample less than MinMoveMillis
+// after the last one taken is dropped.
+func TestTabMovesAtMostOneAFrame(t *testing.T) {
+	var tab Tab
+	tab.Page(nil, 1, 1280, 1280, 1000, 0)
+	for i := range int64(30) { // every 4 ms: one in two is taken
+		tab.Move(Point{PageX: 10, PageY: 10, ClientX: 10, ClientY: 10}, 1000+4*i, true)
+	}
+	out := tab.AppendEvents(make([]byte, 0, 64<<10), 2000, true)
+	if got := events(out); len(got) != 2 || strings.Join(got[0], " ") != "$heatmap vp lg cells m0.1:15" {
+		t.Errorf("events: %q", got)
+	}
+}

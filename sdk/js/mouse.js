@@ -6,13 +6,17 @@
  * pageview, when the browser is idle.
  *
  * DOM I/O only, like the loader. It observes the page with passive
- * listeners, takes at most one pointer movement sample per animation frame
- * (browsers dispatch pointermove and scroll once a frame; a sample less
- * than 8 ms after the last is dropped too), and feeds plain numbers to its
- * module (mouse.wasm,
- * built from wasm/cmd/mouse and package mouse), which keeps counts in fixed
- * memory and decides what is a rage click, a dead click, a quick back, an
- * error click or excessive scrolling, and how bot-like the movement is.
+ * listeners and feeds plain numbers to its module (mouse.wasm, built from
+ * wasm/cmd/mouse and package mouse), which keeps counts in fixed memory and
+ * decides what is a rage click, a dead click, a quick back, an error click
+ * or excessive scrolling, and how bot-like the movement is. Each
+ * pointermove (browsers dispatch it once a frame; the module drops a
+ * sample less than 8 ms after the last) is written as numbers into the
+ * module's input buffer, without a call into it and with its target's
+ * anchor kept until the page scrolls (or 2 s); the module takes up to 64
+ * of them in one call, when the buffer is full or before any other
+ * observation (a click, a scroll, a mutation, the 2-s tick), so that it
+ * sees everything in time order.
  * What the module writes goes through the tracker's queue as reserved
  * custom events ($heatmap, $rage_click, ..., $bot), so consent, batching
  * and retries apply unchanged. Only counts leave the page: never a
@@ -25,7 +29,8 @@
   var doc = document;
   var x; // the module's exports, once ready
   var names = []; // page paths, by id - 1
-  var els, anchors, boxes; // per page view: element → selector id; target → anchor; anchor → box (2 s)
+  var els; // per page view: element → selector id
+  var seen; // target → its anchor's id and box, until the page scrolls, or for 2 s
   var path, down, hold;
   // The scroll offsets, kept from scroll events, and the document's size,
   // from a ResizeObserver: reading them at every sample would lay the page
@@ -35,20 +40,28 @@
   var docW = 0;
   var docH = 0;
   var ticks = 0;
-  var moved = 0;
+  // The pointer records waiting for the module, n of them in rec (a view
+  // of its input buffer, 12 numbers each: time, page x, y, client x, y,
+  // element id, box x, y, w, h, flags, hold).
+  var rec;
+  var n = 0;
   // What people expect to react to a click (a plain element is not judged
   // for dead clicks), and what anchors a heatmap cell.
   var ACTIVE = 'a,button,input,select,textarea,label,summary,[role],[onclick]';
   var ANCHOR = ACTIVE + ',[id],[data-testid],[data-crumbless-event]';
 
-  // mouse_feed(kind, now, ...numbers): the events it wrote are handed to
-  // the tracker, one crumbless('event', name, props) each.
-  function feed(kind, a, b, c, d, e, f, g, h, i, j, k, l) {
+  // mouse_feed(kind, now, a, b, c, d), now from performance.now() like
+  // the events' timeStamp, after the pointer records waiting (kind 4, which
+  // writes nothing); the events it wrote are handed to the tracker, one
+  // crumbless('event', name, props) each (kind 0 returns an id).
+  function feed(kind, a, b, c, d) {
     try {
-      var n = x.mouse_feed(kind, Date.now(), a, b, c, d, e, f, g, h, i, j, k, l);
-      if (kind < 11 && n > 0)
+      var now = performance.now();
+      n = x.mouse_feed(4, now, n);
+      var len = x.mouse_feed(kind, now, a, b, c, d);
+      if (kind && len)
         new TextDecoder()
-          .decode(new Uint8Array(x.memory.buffer, x.mouse_out(), n))
+          .decode(new Uint8Array(x.memory.buffer, x.mouse_io() + 3328, len))
           .split('\n')
           .forEach((line) => {
             var f = line.split('\t');
@@ -56,9 +69,9 @@
             for (var i = 1; i < f.length; i += 2) props[f[i]] = f[i] == 'page' ? names[f[i + 1] - 1] : f[i + 1];
             if (f[0]) crumbless('event', f[0], props);
           });
-      return n;
+      return len;
     } catch (e) {
-      x = 0; // never break the page
+      x = n = 0; // never break the page
     }
   }
 
@@ -77,34 +90,38 @@
     return s.join('>').replace(/[\0-\x1f\x7f"]/g, '');
   }
 
+  // id returns the element's selector id, writing the selector into the
+  // module's input buffer (at most 200 bytes of whole characters) when new.
   function id(e) {
-    if (!els.has(e)) {
-      var b = new TextEncoder().encode(selector(e)).subarray(0, 200);
-      new Uint8Array(x.memory.buffer, x.mouse_in(), b.length).set(b);
-      els.set(e, feed(11, b.length));
-    }
+    if (!els.has(e))
+      els.set(e, feed(0, new TextEncoder().encodeInto(selector(e), new Uint8Array(x.memory.buffer, x.mouse_io(), 200)).written));
     return els.get(e);
   }
 
-  // pointer feeds a pointer event: page and client coordinates, the
-  // anchoring element's id and box in the document, whether a mouse made
-  // it (the bot score takes mice only; a keyboard's click has detail 0),
-  // then a click's plain and hold. Anchors are kept per target and boxes
-  // until the page scrolls, or for 2 s, for the same reason as sx, sy.
-  function pointer(kind, ev, fallback, plain, held) {
-    var t = ev.target;
-    var e = anchors.get(t);
-    var cx = ev.clientX;
-    var cy = ev.clientY;
-    if (e === undefined) anchors.set(t, (e = (t.closest && t.closest(ANCHOR)) || 0));
-    e = e || (fallback && t.closest && t);
-    var r = (e && boxes.get(e)) || [0, 0, 0, 0];
-    if (e && !r[2]) {
-      r = e.getBoundingClientRect();
-      boxes.set(e, (r = [r.left + sx, r.top + sy, r.width, r.height]));
+  // anchor returns the element a target t is anchored to (a click's falls
+  // back to t) as its id and box in the document; a box's missing numbers
+  // (no element) are NaN, which rec holds as 0. Movement targets are kept in
+  // seen, for the same reason as sx, sy.
+  function anchor(t, click) {
+    var a = seen.get(t);
+    if (click || !a) {
+      var e = (t.closest && t.closest(ANCHOR)) || (click && t.closest && t);
+      var r = e ? e.getBoundingClientRect() : {};
+      a = [e ? id(e) : 0, r.left + sx, r.top + sy, r.width, r.height];
+      if (!click) seen.set(t, a);
     }
-    feed(kind, cx + sx, cy + sy, cx, cy, e ? id(e) : 0, r[0], r[1], r[2], r[3],
-      ev.pointerType == 'mouse' && (!fallback || ev.detail) ? 1 : 0, plain, held);
+    return a;
+  }
+
+  // pointer, the pointermove listener, writes a pointer event's record:
+  // its time, page and client coordinates, its target's anchor, flags (1 a
+  // mouse made it: the bot score takes mice only, and a keyboard's click
+  // has detail 0; 2 a click; 4 on a plain element) and a click's hold (a
+  // move has neither: undefined is 0 in rec). A click goes to the module
+  // at once, movement when rec is full or before anything else.
+  function pointer(ev, flags, held) {
+    rec.set([ev.timeStamp, ev.pageX, ev.pageY, ev.clientX, ev.clientY, ...anchor(ev.target, flags), flags | (ev.pointerType == 'mouse' && (!flags || ev.detail > 0)), held], n++ * 12);
+    if (flags || n > 63) feed(4);
   }
 
   function page() {
@@ -112,8 +129,7 @@
     if (p != path) {
       path = p;
       els = new WeakMap();
-      anchors = new WeakMap();
-      boxes = new Map();
+      seen = new WeakMap();
       feed(1, names.indexOf(p) + 1 || names.push(p), innerWidth, docW, docH);
     }
   }
@@ -127,71 +143,59 @@
     .then((b) => WebAssembly.instantiate(b))
     .then((r) => {
       x = r.instance.exports;
+      rec = new Int32Array(x.memory.buffer, x.mouse_io() + 256, 768);
       var d = doc.documentElement;
       new ResizeObserver(() => {
-        feed(10, 0, 0, (docW = d.scrollWidth), (docH = d.scrollHeight));
+        feed(10, (docW = d.scrollWidth), (docH = d.scrollHeight));
       }).observe(d);
       docW = d.scrollWidth;
       docH = d.scrollHeight;
       page();
-      on(window, 'pointermove', (ev) => {
-        if (ev.timeStamp - moved > 8) (moved = ev.timeStamp), pointer(4, ev);
-      });
+      on(window, 'pointermove', pointer);
       on(window, 'scroll', () => {
-        boxes = new Map(); // a fixed element's box moves in the document
+        seen = new WeakMap(); // a fixed element's box moves in the document
         sx = scrollX;
         sy = scrollY;
         feed(6, sy, ((sy + innerHeight) * 100) / docH);
       });
-      on(window, 'pointerdown', (ev) => {
-        down = ev.timeStamp;
-      });
-      on(window, 'pointerup', (ev) => {
-        hold = ev.timeStamp - down;
-      });
+      on(window, 'pointerdown', (ev) => (down = ev.timeStamp));
+      on(window, 'pointerup', (ev) => (hold = ev.timeStamp - down));
       on(window, 'click', (ev) => {
         var t = ev.target;
         var plain = t.closest && !t.closest(ACTIVE) && getComputedStyle(t).cursor != 'pointer';
-        pointer(5, ev, 1, plain ? 1 : 0, down ? hold : -1);
+        pointer(ev, plain ? 6 : 2, down ? hold : -1);
         down = 0;
       });
       new MutationObserver(() => {
         feed(7);
       }).observe(doc, { childList: true, subtree: true, attributes: true, characterData: true });
-      on(doc, 'selectionchange', () => {
-        if (!getSelection().isCollapsed) feed(8);
-      });
-      ['error', 'unhandledrejection'].forEach((type) => {
-        on(window, type, () => {
-          feed(9);
-        });
-      });
-      // Page changes: a single-page app's history, a restore from the
-      // back/forward cache; leaving or hiding the page sends what is due
+      on(doc, 'selectionchange', () => getSelection().isCollapsed || feed(8));
+      on(window, 'error', () => feed(9));
+      on(window, 'unhandledrejection', () => feed(9));
+      // Page changes: a single-page app's history (the Navigation API tells
+      // them all without wrapping the page's pushState and replaceState,
+      // whose own cost would run inside the add-on's frame), a restore from
+      // the back/forward cache; leaving or hiding the page sends what is due
       // (capture: before the tracker sends its last batch).
-      ['pushState', 'replaceState'].forEach((name) => {
-        var original = history[name];
-        history[name] = function () {
-          var r = original.apply(this, arguments);
-          page();
-          return r;
-        };
-      });
-      on(window, 'popstate', page);
-      on(window, 'pageshow', (ev) => {
-        if (ev.persisted) (path = 0), page();
-      });
-      on(window, 'pagehide', () => {
-        feed(2);
-      });
-      on(window, 'visibilitychange', () => {
-        if (doc.visibilityState == 'hidden') feed(2);
-      });
+      if (window.navigation) on(navigation, 'currententrychange', page);
+      else {
+        ['pushState', 'replaceState'].forEach((name) => {
+          var original = history[name];
+          history[name] = function () {
+            original.apply(this, arguments); // (both return nothing)
+            page();
+          };
+        });
+        on(window, 'popstate', page);
+      }
+      on(window, 'pageshow', (ev) => ev.persisted && ((path = 0), page()));
+      on(window, 'pagehide', () => feed(2));
+      on(window, 'visibilitychange', () => doc.visibilityState == 'hidden' && feed(2));
       // Signals every 2 s, the heatmap and the bot score every 10 s; boxes
       // are read again.
       setInterval(() => {
-        boxes = new Map();
-        feed(3, ++ticks % 5 ? 0 : 1);
+        seen = new WeakMap();
+        feed(3, ++ticks % 5 == 0);
       }, 2000);
     })
     .catch(() => {});

@@ -5,7 +5,7 @@
 #   wasm/toolchain/build-module.sh mouse sdk/dist/mouse.wasm
 #
 # tracker is wasm/cmd/tracker (its interface in wasm/ABI.md); mouse is
-# wasm/cmd/mouse, the mouse add-on (exports mouse_in, mouse_out, mouse_feed,
+# wasm/cmd/mouse, the mouse add-on (exports mouse_io, mouse_feed,
 # no import). TAGS: extra build tags, e.g. crumbless_replay for the tests'
 # replay module.
 #
@@ -46,11 +46,10 @@ tracker)
 mouse)
 	graph='[
 	{"name": "memory", "root": true, "export": "memory"},
-	{"name": "in", "root": true, "export": "mouse_in"},
-	{"name": "out", "root": true, "export": "mouse_out"},
+	{"name": "io", "root": true, "export": "mouse_io"},
 	{"name": "feed", "root": true, "export": "mouse_feed"}
 ]'
-	want='export "memory" export "mouse_feed" export "mouse_in" export "mouse_out" '
+	want='export "memory" export "mouse_feed" export "mouse_io" '
 	;;
 *)
 	echo "build-module: unknown module $module (tracker or mouse)" >&2

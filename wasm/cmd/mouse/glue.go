@@ -12,34 +12,52 @@ import (
 // mouse.MaxCells tokens, in parts with their selectors) and the signals.
 const outBytes = 64 << 10
 
-var (
-	tab    mouse.Tab
-	input  [256]byte
-	output [outBytes]byte
+// The pointer records of kind 4: at most maxRecords of recordLen numbers
+// each (see main.go).
+const (
+	recordLen  = 12
+	maxRecords = 64
 )
 
-//export mouse_in
-func mouseIn() unsafe.Pointer { return unsafe.Pointer(&input) }
+var (
+	tab mouse.Tab
+	// io is the buffer mouse_io points to (offsets in main.go): what the
+	// script writes, a selector (kind 0) and pointer records (kind 4), then
+	// what the module writes, the events.
+	io struct {
+		sel     [256]byte
+		records [maxRecords][recordLen]int32
+		out     [outBytes]byte
+	}
+)
 
-//export mouse_out
-func mouseOut() unsafe.Pointer { return unsafe.Pointer(&output) }
+//export mouse_io
+func mouseIO() unsafe.Pointer { return unsafe.Pointer(&io) }
 
 //export mouse_feed
-func mouseFeed(kind int32, now float64, a, b, c, d, e, f, g, h, i, j, k, l int32) int32 {
+func mouseFeed(kind, now, a, b, c, d int32) int32 {
 	t := int64(now)
-	out := output[:0]
-	p := mouse.Point{PageX: a, PageY: b, ClientX: c, ClientY: d, El: uint16(e), Box: mouse.Box{X: f, Y: g, W: h, H: i}}
+	out := io.out[:0]
 	switch kind {
+	case 0:
+		return int32(tab.Sel.ID(io.sel[:min(uint32(a), uint32(len(io.sel)))]))
 	case 1:
 		out = tab.Page(out, uint32(a), b, c, d, t)
 	case 2:
 		out = tab.Leave(out, t)
 	case 3:
 		out = tab.AppendEvents(out, t, a == 1)
-	case 4:
-		tab.Move(p, t, j == 1)
-	case 5:
-		tab.Click(p, t, k == 1, l, j == 1)
+	case 4: // movement at its own time, a click at its time
+		for i := range min(a, maxRecords) {
+			r := &io.records[i]
+			p := mouse.Point{PageX: r[1], PageY: r[2], ClientX: r[3], ClientY: r[4], El: uint16(r[5]),
+				Box: mouse.Box{X: r[6], Y: r[7], W: r[8], H: r[9]}}
+			if rt := int64(r[0]); r[10]&2 != 0 {
+				tab.Click(p, rt, r[10]&4 != 0, r[11], r[10]&1 != 0)
+			} else {
+				tab.Move(p, rt, r[10]&1 != 0)
+			}
+		}
 	case 6:
 		tab.Scroll(a, b, t)
 	case 7:
@@ -49,9 +67,7 @@ func mouseFeed(kind int32, now float64, a, b, c, d, e, f, g, h, i, j, k, l int32
 	case 9:
 		tab.Det.Error(t)
 	case 10:
-		tab.Heat.Resize(c, d)
-	case 11:
-		return int32(tab.Sel.ID(input[:min(max(a, 0), int32(len(input)))]))
+		tab.Heat.Resize(a, b)
 	}
 	return int32(len(out))
 }
