@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tracker main-thread time over a scripted 30-second session in headless
 # Chromium, against the same page without the tag, in the same run.
-# Usage: bench/mainthread.sh [-rounds 2] [-interval 1000] [-top 15] [-mouse]
+# Usage: bench/mainthread.sh [-rounds 2] [-interval 1000] [-top 15] [-where 15] [-mouse]
 # -mouse also runs the tag with data-mouse (the mouse add-on).
 # Chromium: CRUMBLESS_CHROMIUM, else chromium on PATH (wasm/e2e/install-chromium.sh).
 set -euo pipefail

@@ -57,8 +57,15 @@ const (
 	// MaxQueueBytes of queued encoded events are sent at once. A batch is
 	// larger only when it holds a single event that is larger by itself.
 	MaxQueueBytes = 8 << 10
-	// FlushDelayMillis after the first queued event, the queue is sent.
+	// FlushDelayMillis after the first queued event, the page load's first
+	// batch is sent: its pageview reaches the collector within seconds.
 	FlushDelayMillis = 2000
+	// LaterFlushDelayMillis after the first queued event, every later batch
+	// is sent. Each send costs the page's main thread a few milliseconds
+	// (JSON, gzip, fetch), so a busy page sends fewer, fuller batches: every
+	// 10 s, or at MaxQueueEvents. Nothing waits longer when the page goes
+	// away: hide sends everything at once by beacon.
+	LaterFlushDelayMillis = 10_000
 	// PolicyTimeoutMillis after init without a policy record, the tracker
 	// stops waiting for one and sends without consent fields (the collector
 	// decides alone), as an ABI 1 tracker did.

@@ -60,13 +60,15 @@ func (t *Tracker) flush(now int64, mode int) {
 // send puts the batch head before events and hands the batch over.
 func (t *Tracker) send(events []byte, now int64, mode int) {
 	t.batch = buf.Bytes(t.appendHead(t.batch[:0]), events...)
+	t.later = LaterFlushDelayMillis - FlushDelayMillis
 	if t.Send != nil {
 		t.Send(t.batch, mode)
 	}
 }
 
-// tick sends the queue once it has waited FlushDelayMillis and returns how
-// long until it must be called again, or -1.
+// tick sends the queue once it has waited FlushDelayMillis (the page
+// load's first batch) or LaterFlushDelayMillis (every later one) and
+// returns how long until it must be called again, or -1.
 func (t *Tracker) tick(now int64) int32 {
 	t.endWaits(now, false)
 	t.releaseView(now, false)
@@ -79,10 +81,9 @@ func (t *Tracker) tick(now int64) int32 {
 		if now < t.first { // the clock went back: count the wait from now
 			t.first = now
 		}
-		if t.first+FlushDelayMillis <= now {
+		if due = t.first + FlushDelayMillis + t.later; due <= now {
 			t.flush(now, SendNormal)
-		} else {
-			due = sooner(due, t.first+FlushDelayMillis)
+			due = 0
 		}
 	}
 	if due == 0 {

@@ -35,6 +35,7 @@ type Tracker struct {
 	queue  []byte // queued events in the batch form (out.go)
 	queued int    // how many events queue holds
 	first  int64  // when the first queued event was queued
+	later  int64  // 0 until a batch is sent; then what every later batch waits more
 	batch  []byte // the batch being sent
 
 	consent consentState

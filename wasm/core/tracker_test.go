@@ -207,6 +207,17 @@ func TestFlushByTime(t *testing.T) {
 	if d := h.feed(t0+FlushDelayMillis+1, nil); d != -1 || len(h.sent) != 1 {
 		t.Errorf("tick with an empty queue: next %d, %d batches", d, len(h.sent))
 	}
+	// Every later batch waits LaterFlushDelayMillis after its first event.
+	later := int64(t0 + 5000)
+	if d := h.feed(later, custom("later")); d != LaterFlushDelayMillis {
+		t.Errorf("delay after the first event of a later batch = %d, want %d", d, LaterFlushDelayMillis)
+	}
+	if d := h.feed(later+LaterFlushDelayMillis-1, nil); d != 1 || len(h.sent) != 1 {
+		t.Errorf("tick before the later delay: next %d, %d batches sent", d, len(h.sent))
+	}
+	if d := h.feed(later+LaterFlushDelayMillis, nil); d != -1 || len(h.sent) != 2 || h.sent[1].mode != SendNormal {
+		t.Errorf("tick at the later delay: next %d, %d batches sent", d, len(h.sent))
+	}
 }
 
 func TestClockGoingBack(t *testing.T) {
@@ -240,9 +251,13 @@ func TestFlushOnHide(t *testing.T) {
 	if h.sent[0].batch.sentAt != t0+1 || len(h.sent[0].batch.events) != 2 {
 		t.Errorf("hide batch = %+v", h.sent[0].batch)
 	}
-	// The page may come back: events after a hide are queued as before.
+	// The page may come back: events after a hide are queued as before,
+	// as a later batch.
 	h.feed(t0+2, custom("back"))
-	h.feed(t0+2+FlushDelayMillis, nil)
+	if h.feed(t0+2+LaterFlushDelayMillis-1, nil); len(h.sent) != 1 {
+		t.Errorf("after hide, before the later delay: %d batches", len(h.sent))
+	}
+	h.feed(t0+2+LaterFlushDelayMillis, nil)
 	if len(h.sent) != 2 || h.sent[1].mode != SendNormal {
 		t.Errorf("after hide: %d batches", len(h.sent))
 	}

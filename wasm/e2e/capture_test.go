@@ -19,6 +19,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/crumbless/crumbless/wasm/core"
 )
 
 // The capture tests of issue 4: one per capability, each asserted on the
@@ -471,9 +473,11 @@ func TestDeliveryRetriesAndOffline(t *testing.T) {
 		t.Fatalf("the proxy refused %d batches, want 2", failed.Load())
 	}
 	b.run(t, chromedp.Sleep(3*time.Second))
-	// Offline: the next batch waits for the browser to be online.
+	// Offline: the next batch, due after the later flush delay, waits for
+	// the browser to be online.
+	later := time.Duration(core.LaterFlushDelayMillis)*time.Millisecond + time.Second
 	b.run(t, network.Enable(), network.EmulateNetworkConditions(true, 0, -1, -1),
-		chromedp.Evaluate(`crumbless('event', 'offline')`, nil), chromedp.Sleep(3*time.Second))
+		chromedp.Evaluate(`crumbless('event', 'offline')`, nil), chromedp.Sleep(later))
 	sentOffline := b.sent(network.ResourceTypeFetch)
 	b.run(t, network.EmulateNetworkConditions(false, 0, -1, -1), chromedp.Sleep(1500*time.Millisecond))
 	if b.sent(network.ResourceTypeFetch) <= sentOffline {

@@ -2,7 +2,12 @@
 // scripted 30-second session in headless Chromium, against the same page
 // without the tag in the same run.
 //
-//	go run ./bench/cmd/mainthread [-duration 30s] [-rounds 1] [-mouse]
+//	go run ./bench/cmd/mainthread [-duration 30s] [-rounds 1] [-mouse] [-interval 100] [-top 15] [-where 15]
+//
+// -top N prints the N frames with the most tracker samples; -where N the N
+// loader functions, by position in the served crumbless.js with the code
+// there, that the tracker samples fall in (innermost loader frame, what it
+// calls included): the minified loader's functions are mostly anonymous.
 //
 // With -mouse, a third page has the tag with data-mouse: the mouse add-on
 // (mouse.js and its module, which count as the tracker's frames too) on top
@@ -21,7 +26,10 @@
 //     is the samples whose top frame is tracker code. The longest run of
 //     consecutive tracker samples bounds the longest tracker task;
 //   - Performance.getMetrics' ScriptDuration and TaskDuration for the tab,
-//     tag against baseline (everything on the main thread, noise included);
+//     tag against baseline (everything on the main thread, noise included),
+//     and its ThreadTime (main-thread CPU time: not inflated when other
+//     processes preempt the tab, but it includes rendering work, which
+//     varies from run to run) and V8CompileDuration;
 //   - long tasks (> 50 ms) seen by a PerformanceObserver('longtask') in the
 //     page.
 package main
@@ -30,6 +38,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"net/http"
@@ -73,6 +82,7 @@ type result struct {
 	longestRun               float64 // ms of consecutive tracker samples
 	profiled                 float64 // ms covered by samples
 	script, task             float64 // ms, Performance.getMetrics
+	thread, compile          float64 // ms, Performance.getMetrics: main-thread CPU time, V8 compilation
 	longTasks                []float64
 	moves                    int
 	sends                    int
@@ -156,10 +166,20 @@ func run(duration time.Duration, moves, rounds int, variants []string) error {
 		x.script += r.script / float64(rounds)
 		x.task += r.task / float64(rounds)
 		x.trackerIncl += r.trackerIncl / float64(rounds)
+		x.thread += r.thread / float64(rounds)
+		x.compile += r.compile / float64(rounds)
 	}
 	b, t := mean["baseline"], mean["tag"]
 	fmt.Printf("Mean over %d round(s): tracker %.1f ms inclusive; tag/baseline ScriptDuration %.1f/%.1f ms (ratio %.2f, difference %+.1f ms), TaskDuration %.1f/%.1f ms (ratio %.2f, difference %+.1f ms).\n",
 		rounds, t.trackerIncl, t.script, b.script, t.script/b.script, t.script-b.script, t.task, b.task, t.task/b.task, t.task-b.task)
+	// ThreadTime is CPU time, not wall time: not inflated by preemption on a
+	// busy machine, as the durations above are, but all the tab's work.
+	fmt.Printf("Main-thread CPU time (ThreadTime) tag/baseline %.1f/%.1f ms (difference %+.1f ms); V8 compile %.1f/%.1f ms. Per round:",
+		t.thread, b.thread, t.thread-b.thread, t.compile, b.compile)
+	for _, r := range results {
+		fmt.Printf(" %s %.1f;", r.variant, r.thread)
+	}
+	fmt.Println()
 	if m := mean["mouse"]; m != nil {
 		fmt.Printf("With data-mouse: tracker and add-on %.1f ms inclusive (%+.1f ms over the tag alone); ScriptDuration %.1f ms (%+.1f ms), TaskDuration %.1f ms (%+.1f ms) against the tag alone.\n",
 			m.trackerIncl, m.trackerIncl-t.trackerIncl, m.script, m.script-t.script, m.task, m.task-t.task)
@@ -286,12 +306,16 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 			r.script = m.Value * 1000
 		case "TaskDuration":
 			r.task = m.Value * 1000
+		case "ThreadTime":
+			r.thread = m.Value * 1000
+		case "V8CompileDuration":
+			r.compile = m.Value * 1000
 		}
 	}
 	r.longTasks = long
 	r.sends = sends
 	if prof != nil {
-		analyse(prof, colURL, &r)
+		analyse(prof, colURL, source(colURL), &r)
 	}
 	return r, nil
 }
@@ -305,7 +329,42 @@ func tracker(f *runtime.CallFrame, colURL string) bool {
 		strings.HasPrefix(u, "wasm://") || strings.HasSuffix(u, ".wasm")
 }
 
-func analyse(p *profiler.Profile, colURL string, r *result) {
+// source returns the loader as served (minified, module name in place), to
+// show where a frame of crumbless.js is; "" when it cannot be had.
+func source(colURL string) string {
+	if *where <= 0 {
+		return ""
+	}
+	resp, err := http.Get(colURL + "/crumbless.js")
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// position names a frame of the loader by where its function starts in the
+// served script, with the code there: the minified loader's functions are
+// mostly anonymous.
+func position(f *runtime.CallFrame, src string) string {
+	name := f.FunctionName
+	if name == "" {
+		name = "(anonymous)"
+	}
+	lines := strings.Split(src, "\n")
+	if int(f.LineNumber) >= len(lines) {
+		return fmt.Sprintf("%s %d:%d", name, f.LineNumber, f.ColumnNumber)
+	}
+	line := lines[f.LineNumber]
+	at := min(int(f.ColumnNumber), len(line))
+	return fmt.Sprintf("%s %d:%d %q", name, f.LineNumber, f.ColumnNumber, line[at:min(len(line), at+48)])
+}
+
+func analyse(p *profiler.Profile, colURL, src string, r *result) {
 	parent := map[int64]int64{}
 	nodes := map[int64]*profiler.ProfileNode{}
 	for _, n := range p.Nodes {
@@ -325,6 +384,10 @@ func analyse(p *profiler.Profile, colURL string, r *result) {
 	}
 	run := 0.0
 	self := map[string]float64{}
+	// by tracker function: each tracker sample goes to the innermost frame
+	// of the loader in its stack (the built-ins and module code it called
+	// included), named by position.
+	by := map[string]float64{}
 	var t float64
 	var phases [4]float64 // tracker ms in each quarter of the profile
 	total := float64(p.EndTime-p.StartTime) / 1000
@@ -338,6 +401,14 @@ func analyse(p *profiler.Profile, colURL string, r *result) {
 		if inTracker[id] {
 			f := nodes[id].CallFrame
 			self[f.FunctionName+" "+f.URL] += dt
+			if *where > 0 {
+				for x := id; x != 0; x = parent[x] {
+					if c := nodes[x].CallFrame; strings.HasPrefix(c.URL, colURL+"/crumbless.js") {
+						by[position(c, src)] += dt
+						break
+					}
+				}
+			}
 			phases[min(3, int(4*t/total))] += dt
 			r.trackerIncl += dt
 			if tracker(nodes[id].CallFrame, colURL) {
@@ -350,22 +421,33 @@ func analyse(p *profiler.Profile, colURL string, r *result) {
 		}
 	}
 	if *top > 0 {
-		type kv struct {
-			k string
-			v float64
-		}
-		var l []kv
-		for k, v := range self {
-			l = append(l, kv{k, v})
-		}
-		sort.Slice(l, func(i, j int) bool { return l[i].v > l[j].v })
 		fmt.Fprintf(os.Stderr, "%s: tracker ms by quarter of the profile: %.1f\n", r.variant, phases)
-		for i := 0; i < len(l) && i < *top; i++ {
-			fmt.Fprintf(os.Stderr, "  %8.1f ms  %s\n", l[i].v, l[i].k)
-		}
+		printTop(self, *top)
+	}
+	if *where > 0 && len(by) > 0 {
+		fmt.Fprintf(os.Stderr, "%s: tracker ms by innermost loader function (what it calls included):\n", r.variant)
+		printTop(by, *where)
+	}
+}
+
+// printTop prints the n largest entries of m, largest first.
+func printTop(m map[string]float64, n int) {
+	type kv struct {
+		k string
+		v float64
+	}
+	var l []kv
+	for k, v := range m {
+		l = append(l, kv{k, v})
+	}
+	sort.Slice(l, func(i, j int) bool { return l[i].v > l[j].v || l[i].v == l[j].v && l[i].k < l[j].k })
+	for i := 0; i < len(l) && i < n; i++ {
+		fmt.Fprintf(os.Stderr, "  %8.1f ms  %s\n", l[i].v, l[i].k)
 	}
 }
 
 var interval = flag.Int64("interval", 100, "profiler sampling interval in µs; 0: no profiler (Performance metrics and long tasks only)")
 
 var top = flag.Int("top", 0, "print the N frames with the most samples in tracker stacks")
+
+var where = flag.Int("where", 0, "print the N loader functions (by position in crumbless.js) with the most tracker samples, what they call included")

@@ -433,7 +433,7 @@ const scenarios = {
     crumbless('event', 'after');
     await advance(2000);
     crumbless('event', 'later');
-    await advance(2000);
+    await advance(10000); // a later batch waits 10 s (core.LaterFlushDelayMillis)
     step('end');
   },
 
