@@ -202,7 +202,7 @@ func (s *Spool) write(buf []byte) error {
 	if _, err := s.active.Write(buf); err != nil {
 		return fmt.Errorf("writing spool segment: %w", err)
 	}
-	if err := datasync(s.activeFD); err != nil {
+	if err := s.datasync(); err != nil {
 		return fmt.Errorf("syncing spool segment: %w", err)
 	}
 	return nil

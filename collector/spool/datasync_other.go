@@ -2,14 +2,5 @@
 
 package spool
 
-import "syscall"
-
-// datasync flushes a segment (fsync: fdatasync is Linux's).
-func datasync(fd int) error {
-	for {
-		err := syscall.Fsync(fd)
-		if err != syscall.EINTR {
-			return err
-		}
-	}
-}
+// datasync flushes the active segment (fsync: fdatasync is Linux's).
+func (s *Spool) datasync() error { return s.active.Sync() }
