@@ -27,7 +27,7 @@
   var doc = document;
   var loc = location;
   function data(name) {
-    return script && script.getAttribute('data-' + name);
+    return script?.getAttribute('data-' + name);
   }
   var site = data('site');
   if (!site) {
@@ -48,21 +48,24 @@
     .catch(() => {
       return '';
     });
-  var queued = (window.crumbless && window.crumbless.q) || [];
+  var queued = window.crumbless?.q || [];
   var held = [];
   var textEncoder = new TextEncoder();
+  var textDecoder = new TextDecoder();
   var KEYS = __CRUMBLESS_KEYS__.split(','); // the batch form's keys, written in by sdk/cmd/distbuild
   var exports; // the module's, once it is ready
   var broken; // set when the module trapped: stop calling it
   var timer, spaTimer, t3;
   var compressing = new Set(); // batches being gzipped for a send
   var waiting = new Set(); // batches waiting to be sent again, or to be online
-  var nav = (performance.getEntriesByType && performance.getEntriesByType('navigation')[0]) || {};
+  var nav = performance.getEntriesByType('navigation')[0] || {};
   var depth = 0; // the deepest scroll of the page, percent
   var lastActive = 0;
   var vitals = {};
   var exps = {}; // experiment: variant
-  var tz = Intl.DateTimeFormat().resolvedOptions().timeZone; // (the first call is slow: once)
+  // The time zone: Intl's first call loads its locale data, tens of ms of
+  // main thread; Temporal, where the browser has it, reads the zone alone.
+  var tz = window.Temporal ? Temporal.Now.timeZoneId() : Intl.DateTimeFormat().resolvedOptions().timeZone;
   var prev; // the URL of the previous page record
   var allowed = list('query').split(',');
   // The ad platforms' click id parameters: the value is sent only under the
@@ -70,27 +73,36 @@
   var CLICK_IDS = 'gclid,gbraid,wbraid,dclid,fbclid,msclkid,ttclid,twclid,li_fat_id,epik,rdt_cid,sccid,yclid,irclid'.split(',');
 
   // Records (wasm/ABI.md): kind:u8 count:u8 then count × (len:u16le bytes).
-  // A record is an array: [kind, field...]; fields are strings, numbers or
-  // Uint8Arrays; null and undefined are empty.
+  // A record is an array: [kind, field...]; fields are made strings, but
+  // for the seed's Uint8Array; null and undefined are empty. Fields are
+  // encoded straight into buf, reused, which grows (by 200,000 bytes) when
+  // less than a longest field (65,535 bytes) is left; text is cut there on
+  // a character's boundary (no byte-by-byte JS array: main-thread time).
+  var buf = new Uint8Array();
   function feed(records) {
     if (broken || !exports) return;
     try {
-      var out = [];
+      var size = 0;
       records.forEach((record) => {
-        var clean = [2, 3, 13, 14].indexOf(record[0]) >= 0; // what the page captured
-        out.push(record[0], record.length - 1);
-        record.slice(1).forEach((field) => {
-          if (field == null) field = '';
-          field = (field instanceof Uint8Array ? field : textEncoder.encode(clean ? scrub(field) : field)).subarray(0, 65535);
-          out.push(field.length & 255, field.length >> 8);
-          for (var b of field) out.push(b);
+        var clean = [2, 3, 13, 14].includes(record[0]); // what the page captured
+        record.forEach((field, i, b) => {
+          if (buf.length < size + 65539) (b = new Uint8Array(size + 2e5)).set(buf), (buf = b);
+          field = field ?? '';
+          // The record's head (kind, count) as a field's length, or a field.
+          var n = !i
+            ? field + record.length * 256 - 256
+            : field.buffer
+              ? (buf.set(field, size + 2), field.length)
+              : textEncoder.encodeInto(clean ? scrub(field) : String(field), buf.subarray(size + 2, size + 65537)).written;
+          buf[size++] = n;
+          buf[size++] = n >> 8;
+          size += i && n;
         });
       });
       // The buffer's view must be made after crumbless_buffer: memory may grow.
-      var size = out.length;
       var ptr = exports.crumbless_buffer(size);
       if (!ptr) return; // larger than the module takes
-      new Uint8Array(exports.memory.buffer, ptr, size).set(out);
+      new Uint8Array(exports.memory.buffer, ptr, size).set(buf.subarray(0, size));
       var delay = exports.crumbless_feed(size, Date.now());
       clearTimeout(timer);
       if (delay >= 0) timer = setTimeout(feed, delay, []);
@@ -100,7 +112,7 @@
   }
 
   function text(ptr, len) {
-    return new TextDecoder().decode(new Uint8Array(exports.memory.buffer, ptr, len));
+    return textDecoder.decode(new Uint8Array(exports.memory.buffer, ptr, len));
   }
 
   // scrub takes personal data out of what the page captured before the
@@ -189,7 +201,7 @@
     if (!navigator.onLine) return waiting.add(body);
     compressing.add(body);
     (window.CompressionStream
-      ? new Response(new Blob([fresh(body)]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
+      ? new Response(new Response(fresh(body)).body.pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
       : Promise.resolve(fresh(body))
     )
       .catch(() => fresh(body))
@@ -235,22 +247,23 @@
     } catch (e) {}
   }
 
-  // pairs appends an object's keys and values to record as strings.
+  // pairs appends an object's keys and values to record (feed makes them
+  // strings).
   function pairs(record, o) {
     if (o && typeof o == 'object')
       Object.keys(o).forEach((key) => {
         var value = o[key];
-        if (value != null) record.push(key, typeof value == 'object' ? JSON.stringify(value) : String(value));
+        if (value != null) record.push(key, typeof value == 'object' ? JSON.stringify(value) : value);
       });
     return record;
   }
 
-  // bits turns {1: true, 8: true} into the bitmask 129, in decimal
-  // (purposes 1 to 24; any other key is ignored).
+  // bits turns {1: true, 8: true} into the bitmask 129 (purposes 1 to 24;
+  // any other key is ignored), a field in decimal.
   function bits(o) {
     var m = 0;
-    for (var k in o || {}) if (o[k] && k > 0 && k < 25) m |= 1 << (k - 1);
-    return String(m >>> 0);
+    for (var k in o) if (o[k] && k > 0 && k < 25) m |= 1 << (k - 1);
+    return m;
   }
 
   // A Consent Mode command: ['consent', 'default' | 'update', {...}], as an
@@ -258,7 +271,7 @@
   function gcm(entry) {
     if (entry && entry[0] == 'consent') {
       var record = [9, entry[1]];
-      var o = entry[2] || {};
+      var o = entry[2];
       for (var k in o) record.push(k, String(o[k])); // a region list joins with commas
       held ? held.push(record) : feed([record]);
     }
@@ -266,8 +279,7 @@
 
   // The content id, group and origin of the closest element that has them.
   function content(el) {
-    var d = (el && el.closest && el.closest('[data-crumbless-content]')) || {};
-    d = d.dataset || {};
+    var d = el?.closest?.('[data-crumbless-content]')?.dataset || {};
     return [d.crumblessContent, d.crumblessContentGroup, d.crumblessContentOrigin];
   }
 
@@ -288,13 +300,13 @@
     prev = loc.href;
     var q = new URLSearchParams(loc.search);
     var kept = new URLSearchParams();
-    q.forEach((value, name) => allowed.indexOf(name) >= 0 && kept.append(name, value));
+    q.forEach((value, name) => allowed.includes(name) && kept.append(name, value));
     kept = String(kept);
     var click = CLICK_IDS.find((name) => q.has(name));
     return [2, how, loc.hostname, doc.documentElement.getAttribute('data-crumbless-status') || (!how && nav.responseStatus),
       innerWidth, loc.pathname + (kept && '?' + kept) + (data('hash') != null ? loc.hash : ''), r, doc.title,
       navigator.language, tz]
-      .concat(content(doc.body), ['source', 'medium', 'campaign', 'term', 'content'].map((k) => q.get('utm_' + k)), click, click && q.get(click));
+      .concat(content(doc.body), 'source,medium,campaign,term,content'.split(',').map((k) => q.get('utm_' + k)), click, click && q.get(click));
   }
 
   function scrolled() {
@@ -308,12 +320,17 @@
   }
 
   // Core Web Vitals: CLS is the largest session window of layout shifts
-  // (gaps under 1 s, at most 5 s); INP the longest interaction.
+  // (gaps under 1 s, at most 5 s); INP the longest interaction, as Google's
+  // web-vitals library measures it: Event Timing entries of 40 ms or more
+  // (a lower threshold runs the callback for most of the page's mouse and
+  // hover events) and the first input, whatever its duration. So an
+  // interaction under 40 ms is seen only if it is the first input: a page
+  // whose every interaction is that fast reports the first input's.
   function observe(type, fn) {
     try {
       new PerformanceObserver((l) => {
         l.getEntries().forEach(fn);
-      }).observe({ type: type, buffered: true, durationThreshold: 16 });
+      }).observe({ type: type, buffered: true, durationThreshold: 40 });
     } catch (e) {}
   }
   var win = 0;
@@ -321,9 +338,13 @@
   observe('largest-contentful-paint', (e) => {
     vitals.lcp = e.startTime;
   });
+  function inp(e) {
+    vitals.inp = Math.max(vitals.inp || 0, e.duration);
+  }
   observe('event', (e) => {
-    if (e.interactionId) vitals.inp = Math.max(vitals.inp || 0, e.duration);
+    if (e.interactionId) inp(e);
   });
+  observe('first-input', inp);
   observe('layout-shift', (e) => {
     if (!e.hadRecentInput) {
       if (e.startTime - last < 1000 && e.startTime - first < 5000) win += e.value;
@@ -334,7 +355,7 @@
   });
   function measured() {
     var r = Math.round;
-    return [18, r(vitals.lcp), r(vitals.inp), r(vitals.cls), r((performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime), r(nav.responseStart)];
+    return [18, r(vitals.lcp), r(vitals.inp), r(vitals.cls), r(performance.getEntriesByName('first-contentful-paint')[0]?.startTime), r(nav.responseStart)];
   }
 
   // A single-page app moved: after the router settles (and sets the title).
@@ -365,7 +386,7 @@
       waiting.forEach(beacon);
     }
     try {
-      if (t3) localStorage.setItem(QUEUE, Array.from(waiting).concat(Array.from(compressing)).map(fresh).join('\n'));
+      if (t3) localStorage.setItem(QUEUE, [...waiting, ...compressing].map(fresh).join('\n'));
     } catch (e) {}
   }
 
@@ -382,8 +403,8 @@
     var d = t.closest('[data-crumbless-event]');
     if (!a && !d) return;
     a = a || {};
-    var record = [13, a.protocol, a.hostname, a.origin + a.pathname, a.hasAttribute && a.hasAttribute('download') ? 1 : '',
-      d && d.getAttribute('data-crumbless-event')].concat(content(t));
+    var record = [13, a.protocol, a.hostname, a.origin + a.pathname, a.hasAttribute?.('download') ? 1 : '',
+      d?.getAttribute('data-crumbless-event')].concat(content(t));
     if (d)
       [].forEach.call(d.attributes, (x) => {
         if (!x.name.indexOf('data-crumbless-prop-')) record.push(x.name.slice(20), x.value);
@@ -400,9 +421,7 @@
     if (args[0] == 'experiment' && exps[args[1]] !== args[2])
       return (exps[args[1]] = args[2]), feed([pairs([19, args[1], args[2]], exps)]);
     if (args[0] != 'event' || args[1] == null) return;
-    var record = [3, String(args[1])];
-    var props = args[2];
-    feed([pairs(record, props).slice(0, 62)]); // kind, name and 30 props
+    feed([pairs([3, args[1]], args[2]).slice(0, 62)]); // kind, name (scrub makes it a string) and 30 props
   }
 
   function safeCall(args) {
@@ -455,14 +474,14 @@
         __tcfapi('addEventListener', 2, (d, ok) => {
           if (ok && d)
             feed([[7, d.gdprApplies == null ? '' : d.gdprApplies ? '1' : '0', d.eventStatus,
-              bits((d.publisher || {}).consents), bits((d.publisher || {}).legitimateInterests),
+              bits(d.publisher?.consents), bits(d.publisher?.legitimateInterests),
               d.tcString]]);
         });
       if (typeof __gpp == 'function')
         __gpp('addEventListener', (e) => {
-          var p = (e && e.pingData) || {};
+          var p = e?.pingData || {};
           var u = {};
-          [].concat((p.parsedSections || {}).usnat || []).forEach((s) => {
+          [].concat(p.parsedSections?.usnat).forEach((s) => {
             Object.assign(u, s);
           });
           feed([[8, p.signalStatus, u.SaleOptOut, u.SharingOptOut, u.TargetedAdvertisingOptOut,
@@ -470,17 +489,22 @@
         });
       queued.forEach(safeCall);
       queued = 0;
-      // Single-page apps: history changes and hash routes.
-      ['pushState', 'replaceState'].forEach((name) => {
-        var original = history[name];
-        history[name] = function () {
-          var r = original.apply(this, arguments);
-          moved();
-          return r;
-        };
-      });
-      on('popstate', moved);
-      on('hashchange', moved);
+      // Single-page apps: history changes and hash routes. The Navigation
+      // API tells them all without wrapping the page's pushState and
+      // replaceState (whose own cost would run inside the tracker's frame).
+      if (window.navigation) navigation.addEventListener('currententrychange', moved);
+      else {
+        ['pushState', 'replaceState'].forEach((name) => {
+          var original = history[name];
+          history[name] = function () {
+            var r = original.apply(this, arguments);
+            moved();
+            return r;
+          };
+        });
+        on('popstate', moved);
+        on('hashchange', moved);
+      }
       on('pageshow', (e) => {
         if (e.persisted) feed([state(), page('restore')]); // back from the back/forward cache
       });
