@@ -31,8 +31,9 @@ type consumer struct {
 	kinds map[string]sink.Kind // by topic
 	cl    *kgo.Client
 
-	mu    sync.Mutex
-	files *files
+	mu          sync.Mutex
+	files       *files
+	uncommitted bool // files completed whose offsets are not committed yet
 }
 
 // run consumes until ctx ends, then completes the files and commits.
@@ -90,6 +91,9 @@ func (c *consumer) loop(ctx context.Context) error {
 		}
 		if time.Now().After(due) {
 			if err := c.checkpoint(ctx); err != nil {
+				if ctx.Err() != nil {
+					return nil // stopping: run's final checkpoint commits
+				}
 				return err
 			}
 			due = time.Now().Add(c.cfg.commitEvery)
@@ -107,21 +111,28 @@ func (c *consumer) write(ctx context.Context, recs []*kgo.Record) error {
 // checkpoint completes the files written so far (the file sinks' Close
 // fsyncs and publishes them), commits the offsets of every record polled,
 // and opens new file sinks.
+// Offsets whose files are complete but whose commit failed (ctx ended
+// during it) are committed by the next checkpoint, even with nothing new
+// written.
 func (c *consumer) checkpoint(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.files == nil || !c.files.dirty {
+	if c.files == nil || !c.files.dirty && !c.uncommitted {
 		return nil
 	}
-	if err := c.files.close(); err != nil {
-		return err // nothing committed: the rows are consumed again at the next start
-	}
-	var err error
-	if c.files, err = openFiles(c.cfg.dir); err != nil {
-		return err
+	if c.files.dirty {
+		if err := c.files.close(); err != nil {
+			return err // nothing committed: the rows are consumed again at the next start
+		}
+		var err error
+		if c.files, err = openFiles(c.cfg.dir); err != nil {
+			return err
+		}
+		c.uncommitted = true
 	}
 	if err := c.cl.CommitUncommittedOffsets(ctx); err != nil {
 		return fmt.Errorf("committing offsets: %w", err)
 	}
+	c.uncommitted = false
 	return nil
 }
