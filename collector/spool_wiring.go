@@ -177,8 +177,9 @@ func validateSpool(ps *problems, c SpoolConfig, eff SpoolConfig) {
 	}
 }
 
-// seedSeen puts the event ids of every record still in the spool into the
-// seen-set, before any relay moves on: a batch written just before a crash
+// seedSeen puts the event ids of every record still in the spool and
+// received within the seen-set's window into the set, before any relay
+// moves on (older ones would only push out what it must remember): a batch written just before a crash
 // or a stop, whose answer never reached the page, is dropped as a
 // duplicate when the page sends it again, not written twice. What is not
 // in the spool any more is older than a retry; a spool that cannot be read
@@ -188,7 +189,7 @@ func (s *Server) seedSeen() {
 	var buf []byte
 	err := s.spool.Scan(context.Background(), func(rec spool.Record) error {
 		var err error
-		buf, err = spooled.IDs(rec, buf, func(site, id []byte) {
+		buf, err = spooled.IDs(rec, start.Add(-s.seen.Window()), buf, func(site, id []byte) {
 			if k := dedupe.Key(site, id); s.seen.Mark(k, start) == dedupe.Fresh {
 				s.seen.Commit(k)
 				ids++

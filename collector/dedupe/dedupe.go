@@ -118,6 +118,9 @@ func (s *Set) Mark(key uint64, now time.Time) State {
 	return st
 }
 
+// Window returns how long an accepted event is remembered, at least.
+func (s *Set) Window() time.Duration { return time.Duration(s.window) }
+
 // Commit records key, marked by the caller, as accepted.
 func (s *Set) Commit(key uint64) { s.set(key, accepted) }
 

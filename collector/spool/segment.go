@@ -329,11 +329,11 @@ func (s *Spool) collect() error {
 		return nil
 	}
 	var errs []error
-	var kept int64 = -1
+	kept, freeBytes := false, int64(0)
 	for _, g := range drop {
-		if keep && !g.legacy && kept < 0 {
+		if keep && !kept && !g.legacy {
 			if size, err := s.keepFree(g); err == nil {
-				kept = size
+				kept, freeBytes = true, size
 				continue
 			}
 		}
@@ -346,9 +346,9 @@ func (s *Spool) collect() error {
 	for _, g := range drop {
 		s.live -= g.size
 	}
-	if kept >= 0 {
-		s.free, s.freeBytes = true, kept
-		s.live += kept
+	if kept {
+		s.free, s.freeBytes = true, freeBytes
+		s.live += freeBytes
 	}
 	s.full = false
 	s.mu.Unlock()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/crumbless/crumbless/collector/heatmap"
+	"github.com/crumbless/crumbless/internal/durable"
 )
 
 const heatmapUsage = `usage:
@@ -170,23 +172,11 @@ func renderTo(path string, grid *heatmap.Grid, opts heatmap.RenderOptions) error
 }
 
 func writePNG(path string, img image.Image) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	err = png.Encode(f, img)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return durable.WriteFile(path, buf.Bytes())
 }
 
 // newBar returns a progress bar over total bytes on w, or nil when off or

@@ -4,22 +4,28 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/crumbless/crumbless/collector/sink"
 	"github.com/crumbless/crumbless/collector/spool"
 )
 
-// IDs reads the event ids of a spool record's rows and calls fn with the
-// record's site and each id: the ids of event rows and consent records as
-// they are, those of heatmap rows without the "-part" their rows add. buf
-// is scratch space for the rows, returned for the next call. The collector
-// seeds its seen-set with them at start-up, so that a batch written just
-// before a crash, whose answer was lost, lands once when it is retried.
-func IDs(rec spool.Record, buf []byte, fn func(site, id []byte)) ([]byte, error) {
+// IDs reads the event ids of a spool record received at since or later
+// and calls fn with the record's site and each id: the ids of event rows
+// and consent records as they are, those of heatmap rows without the
+// "-part" their rows add; an older record is passed over without reading
+// its rows. buf is scratch space for the rows, returned for the next call.
+// The collector seeds its seen-set with them at start-up, so that a batch
+// written just before a crash, whose answer was lost, lands once when it
+// is retried.
+func IDs(rec spool.Record, since time.Time, buf []byte, fn func(site, id []byte)) ([]byte, error) {
 	var r sink.Record
 	compressed, err := decode(&r, rec.Data, rec.Pos)
 	if err != nil {
 		return buf, fmt.Errorf("spool record %d: %w", rec.Pos, err)
+	}
+	if r.ReceivedAt.Before(since) {
+		return buf, nil
 	}
 	if buf, err = appendRows(buf[:0], r.Rows, compressed); err != nil {
 		return buf, fmt.Errorf("spool record %d: %w", rec.Pos, err)

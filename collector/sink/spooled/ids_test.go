@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crumbless/crumbless/collector/sink"
 	"github.com/crumbless/crumbless/collector/spool"
@@ -34,7 +35,7 @@ func TestIDsOfEveryKind(t *testing.T) {
 			}
 			data := append(appendHeader(nil, version, &rec), rows...)
 			var got []string
-			_, err := IDs(spool.Record{Pos: 5, Data: data}, nil, func(site, id []byte) {
+			_, err := IDs(spool.Record{Pos: 5, Data: data}, start, nil, func(site, id []byte) {
 				if string(site) != "example.com" {
 					t.Errorf("site %q", site)
 				}
@@ -43,9 +44,14 @@ func TestIDsOfEveryKind(t *testing.T) {
 			if err != nil || !slices.Equal(got, tt.want) {
 				t.Errorf("ids %q, %v; want %q", got, err, tt.want)
 			}
+			if _, err := IDs(spool.Record{Pos: 5, Data: data}, start.Add(time.Millisecond), nil, func(_, id []byte) {
+				t.Errorf("id %q of a record older than since", id)
+			}); err != nil {
+				t.Error(err)
+			}
 		})
 	}
-	if _, err := IDs(spool.Record{Pos: 1, Data: []byte{9}}, nil, func(_, _ []byte) {}); err == nil {
+	if _, err := IDs(spool.Record{Pos: 1, Data: []byte{9}}, start, nil, func(_, _ []byte) {}); err == nil {
 		t.Error("a record that is not one of ours gave no error")
 	}
 }
