@@ -36,8 +36,8 @@ func ValidatePattern(p string) error {
 // matchPath reports whether path matches the pattern pat.
 func matchPath(pat, path []byte) bool {
 	for {
-		if string(pat) == "/**" {
-			return true
+		if string(pat) == "/**" { // the rest, if any, is under the path so far
+			return len(path) == 0 || path[0] == '/'
 		}
 		if len(pat) == 0 || len(path) == 0 {
 			return len(pat) == len(path)
