@@ -56,6 +56,7 @@
   var exports; // the module's, once it is ready
   var broken; // set when the module trapped: stop calling it
   var timer, spaTimer, t3;
+  var due = 0; // when timer fires
   var compressing = new Set(); // batches being gzipped for a send
   var waiting = new Set(); // batches waiting to be sent again, or to be online
   var nav = performance.getEntriesByType('navigation')[0] || {};
@@ -78,6 +79,10 @@
   // encoded straight into buf, reused, which grows (by 200,000 bytes) when
   // less than a longest field (65,535 bytes) is left; text is cut there on
   // a character's boundary (no byte-by-byte JS array: main-thread time).
+  // The module's timer is set again only when it must fire earlier, or
+  // not at all: most feeds leave the next send where it was, and clearing
+  // and setting a timer cost the page a little each time. A later wake-up
+  // than the one pending is asked for again when that one fires.
   var buf = new Uint8Array();
   function feed(records) {
     if (broken || !exports) return;
@@ -103,9 +108,11 @@
       var ptr = exports.crumbless_buffer(size);
       if (!ptr) return; // larger than the module takes
       new Uint8Array(exports.memory.buffer, ptr, size).set(buf.subarray(0, size));
-      var delay = exports.crumbless_feed(size, Date.now());
-      clearTimeout(timer);
-      if (delay >= 0) timer = setTimeout(feed, delay, []);
+      var now = Date.now();
+      var delay = exports.crumbless_feed(size, now);
+      // (due is in the past when no timer is pending: a negative delay, none.)
+      if (due < now || now + delay < due)
+        clearTimeout(timer), (due = now + delay), delay < 0 || (timer = setTimeout(() => feed([], (due = 0)), delay));
     } catch (e) {
       broken = 1;
     }
@@ -146,15 +153,19 @@
   // key:u8 len:u16le bytes, keys named by KEYS ("" a new event, "{" an
   // object's member name and "=" its value, "#" a number). The result is
   // the sdk/wire batch, to be sent with JSON.stringify.
+  // The batch is decoded once: when that takes one character per byte (no
+  // multi-byte character), its fields are cut from the whole, else each is
+  // decoded alone.
   function batch(ptr, len) {
     var b = new Uint8Array(exports.memory.buffer, ptr, len);
+    var all = text(ptr, len);
     var out = { v: 1, events: [] };
     var ev = out;
     var obj, name;
     for (var i = 0; i < len; ) {
       var n = b[i + 1] | (b[i + 2] << 8);
       var k = KEYS[b[i]];
-      var v = text(ptr + i + 3, n);
+      var v = all.length == len ? all.substr(i + 3, n) : text(ptr + i + 3, n);
       i += 3 + n;
       if (!k) out.events.push((ev = {}));
       else if (k == '=') obj[name] = v;
@@ -200,19 +211,17 @@
   function deliver(body, tries) {
     if (!navigator.onLine) return waiting.add(body);
     compressing.add(body);
-    (window.CompressionStream
-      ? new Response(new Response(fresh(body)).body.pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
-      : Promise.resolve(fresh(body))
-    )
+    // (Where CompressionStream is missing, or fails, the batch goes raw.)
+    Promise.resolve()
+      .then(() => new Response(new Response(fresh(body)).body.pipeThrough(new CompressionStream('gzip'))).arrayBuffer())
       .catch(() => fresh(body))
       .then((payload) => {
         if (compressing.delete(body))
           return fetch(api, {
             method: 'POST',
-            body: blob(payload),
+            body: payload, // a string is text/plain, bytes have no type: no preflight
             keepalive: true,
-            credentials: 'omit',
-            mode: 'cors'
+            credentials: 'omit' // (mode: fetch's default, cors)
           }).then((r) => {
             if (r.status == 408 || r.status == 429 || r.status > 499) throw r.headers.get('Retry-After');
           });
@@ -227,14 +236,9 @@
       });
   }
 
-  // text/plain: a simple request, no preflight.
-  function blob(body) {
-    return new Blob([body], { type: 'text/plain' });
-  }
-
   function beacon(body) {
     try {
-      navigator.sendBeacon(api, blob(fresh(body)));
+      navigator.sendBeacon(api, fresh(body));
     } catch (e) {}
   }
 
@@ -316,7 +320,7 @@
   }
 
   function state() {
-    return [15, doc.visibilityState == 'visible' ? 1 : '', doc.hasFocus() ? 1 : ''];
+    return [15, doc.hidden ? '' : 1, doc.hasFocus() ? 1 : ''];
   }
 
   // Core Web Vitals: CLS is the largest session window of layout shifts
@@ -416,17 +420,13 @@
   // arrays become JSON; null and undefined are left out.
   // crumbless('experiment', name, variant).
   // crumbless('consent', {purpose: 'granted' | 'denied'} | 'withdraw').
-  function call(args) {
-    if (args[0] == 'consent') return feed([typeof args[1] == 'string' ? [10, args[1]] : pairs([10], args[1])]);
-    if (args[0] == 'experiment' && exps[args[1]] !== args[2])
-      return (exps[args[1]] = args[2]), feed([pairs([19, args[1], args[2]], exps)]);
-    if (args[0] != 'event' || args[1] == null) return;
-    feed([pairs([3, args[1]], args[2]).slice(0, 62)]); // kind, name (scrub makes it a string) and 30 props
-  }
-
+  // (A call that throws, e.g. on props with a getter that throws, is dropped.)
   function safeCall(args) {
     try {
-      call(args);
+      if (args[0] == 'consent') feed([typeof args[1] == 'string' ? [10, args[1]] : pairs([10], args[1])]);
+      else if (args[0] == 'experiment' && exps[args[1]] !== args[2])
+        (exps[args[1]] = args[2]), feed([pairs([19, args[1], args[2]], exps)]);
+      else if (args[0] == 'event' && args[1] != null) feed([pairs([3, args[1]], args[2]).slice(0, 62)]); // kind, name (scrub makes it a string) and 30 props
     } catch (e) {}
   }
 
@@ -443,8 +443,7 @@
     .then((response) => response.arrayBuffer())
     .then((bytes) => WebAssembly.instantiate(bytes, imports))
     .then((result) => {
-      if (result.instance.exports.crumbless_abi() != 3) return;
-      exports = result.instance.exports;
+      if ((exports = result.instance.exports).crumbless_abi() != 3) return (exports = 0);
       feed([
         [1, site, crypto.getRandomValues(new Uint8Array(32)), 'downloads', list('downloads'), 'dev', data('dev') != null ? 1 : ''],
         [6, navigator.globalPrivacyControl ? 1 : '', navigator.doNotTrack == '1' ? 1 : '', navigator.webdriver ? 1 : ''],
@@ -525,8 +524,9 @@
           deliver(body, 0);
         });
       });
-      // (Not mousemove: 2,000 moves cost the page more than they tell.)
-      ['pointerdown', 'keydown', 'scroll', 'touchstart'].forEach((type) => {
+      // (Not mousemove: 2,000 moves cost the page more than they tell; not
+      // touchstart: a touch's pointerdown tells it.)
+      ['pointerdown', 'keydown', 'scroll'].forEach((type) => {
         on(type, active, { passive: true, capture: true });
       });
       doc.addEventListener('visibilitychange', () => {

@@ -70,6 +70,11 @@ func main() {
 	if *mouse {
 		variants = append(variants, "mouse")
 	}
+	if *probe != "" {
+		for i := range strings.Split(*probe, ",") {
+			variants = append(variants, fmt.Sprintf("probe%d", i+1))
+		}
+	}
 	if err := run(*duration, *moves, *rounds, variants); err != nil {
 		fmt.Fprintln(os.Stderr, "mainthread:", err)
 		os.Exit(1)
@@ -121,6 +126,16 @@ func run(duration time.Duration, moves, rounds int, variants []string) error {
 			tag = fmt.Sprintf(`<script defer src="%s/crumbless.js" data-site="example.com" data-dev></script>`, col.URL)
 		case strings.HasPrefix(r.URL.Path, "/mouse/"):
 			tag = fmt.Sprintf(`<script defer src="%s/crumbless.js" data-site="example.com" data-dev data-mouse></script>`, col.URL)
+		case strings.HasSuffix(r.URL.Path, "/probe.js"):
+			var i int
+			fmt.Sscanf(r.URL.Path, "/probe%d/", &i)
+			if files := strings.Split(*probe, ","); i >= 1 && i <= len(files) {
+				w.Header().Set("Content-Type", "text/javascript")
+				http.ServeFile(w, r, files[i-1])
+			}
+			return
+		case strings.HasPrefix(r.URL.Path, "/probe"):
+			tag = fmt.Sprintf(`<script defer src="probe.js" data-api="%s/e"></script>`, col.URL)
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, page(tag))
@@ -130,15 +145,10 @@ func run(duration time.Duration, moves, rounds int, variants []string) error {
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(rounds*len(variants))*(duration+30*time.Second)+time.Minute)
 	defer cancel()
-	bctx, stop, err := rig.Browser(ctx, chromium)
-	if err != nil {
-		return err
-	}
-	defer stop()
 	var results []result
 	for i := 0; i < rounds; i++ {
 		for _, v := range variants {
-			r, err := session(bctx, pages+"/"+v+"/", col.URL, v, duration, moves)
+			r, err := freshSession(ctx, chromium, pages+"/"+v+"/", col.URL, v, duration, moves)
 			if err != nil {
 				return fmt.Errorf("%s: %w", v, err)
 			}
@@ -204,6 +214,18 @@ try { new PerformanceObserver(function (l) { l.getEntries().forEach(function (e)
 <div style="padding-top:60px">` + body.String() + `</div></body></html>`
 }
 
+// freshSession runs a session in a browser of its own: pages of one
+// browser share a renderer, so a page would find what another loaded
+// (ICU's time-zone data, compiled code) and run faster than a visitor's.
+func freshSession(ctx context.Context, chromium, url, colURL, variant string, duration time.Duration, moves int) (result, error) {
+	bctx, stop, err := rig.Browser(ctx, chromium)
+	if err != nil {
+		return result{}, err
+	}
+	defer stop()
+	return session(bctx, url, colURL, variant, duration, moves)
+}
+
 func session(parent context.Context, url, colURL, variant string, duration time.Duration, moves int) (result, error) {
 	r := result{variant: variant}
 	c := chromedp.FromContext(parent)
@@ -227,7 +249,7 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 	if err != nil {
 		return r, err
 	}
-	if variant != "baseline" {
+	if variant == "tag" || variant == "mouse" {
 		if err := chromedp.Run(ctx, chromedp.Poll(`performance.getEntriesByType('resource').some(e => e.name.endsWith('.wasm') && e.responseEnd > 0)`, nil,
 			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 			return r, err
@@ -325,7 +347,7 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 // the only ones on the page).
 func tracker(f *runtime.CallFrame, colURL string) bool {
 	u := f.URL
-	return strings.HasPrefix(u, colURL+"/crumbless.js") || strings.HasPrefix(u, colURL+"/mouse.js") ||
+	return strings.HasPrefix(u, colURL+"/crumbless.js") || strings.HasPrefix(u, colURL+"/mouse.js") || strings.HasSuffix(u, "/probe.js") ||
 		strings.HasPrefix(u, "wasm://") || strings.HasSuffix(u, ".wasm")
 }
 
@@ -451,3 +473,5 @@ var interval = flag.Int64("interval", 100, "profiler sampling interval in µs; 0
 var top = flag.Int("top", 0, "print the N frames with the most samples in tracker stacks")
 
 var where = flag.Int("where", 0, "print the N loader functions (by position in crumbless.js) with the most tracker samples, what they call included")
+
+var probe = flag.String("probe", "", "also run a page with each of these scripts (comma-separated; deferred, as probe.js; data-api is the collector's /e) in place of the tag: to measure what a piece of code would cost")

@@ -160,6 +160,9 @@ globalThis.document = {
   referrer: opts.referrer || 'https://search.example/results?q=crumbless',
   title: opts.title || 'Pricing',
   visibilityState: 'visible',
+  get hidden() {
+    return this.visibilityState === 'hidden';
+  },
   hasFocus: () => true,
   addEventListener: docEvents.add,
   createElement: (tag) => new Element(tag, {}),
@@ -218,6 +221,12 @@ let wasmFetches = 0;
 let policyFetch;
 let requests = 0; // event posts and beacons, counted when made
 const answers = [];
+// bodyType is the Content-Type a browser sends with a request body: a
+// string's is text/plain;charset=UTF-8, a Blob's its own, bytes have none.
+function bodyType(body) {
+  return typeof body === 'string' ? 'text/plain;charset=UTF-8' : body.type || '';
+}
+
 globalThis.fetch = (url, o) => {
   url = String(url);
   if (url === 'https://stats.example.com/tracker.wasm') {
@@ -232,12 +241,12 @@ globalThis.fetch = (url, o) => {
   requests++;
   const at = clock;
   const answer = answers.length ? answers.shift() : 204;
-  return track(o.body.arrayBuffer().then((ab) => {
+  return track(new Response(o.body).arrayBuffer().then((ab) => {
     const b = Buffer.from(ab);
     const gzip = b[0] === 0x1f && b[1] === 0x8b;
     out({
-      via: 'fetch', at, answer: String(answer), url, gzip, type: o.body.type, method: o.method, keepalive: o.keepalive,
-      credentials: o.credentials, mode: o.mode, body: (gzip ? zlib.gunzipSync(b) : b).toString(),
+      via: 'fetch', at, answer: String(answer), url, gzip, type: bodyType(o.body), method: o.method, keepalive: o.keepalive,
+      credentials: o.credentials, mode: o.mode || 'cors', body: (gzip ? zlib.gunzipSync(b) : b).toString(),
     });
     if (answer === 'network') throw new TypeError('Failed to fetch');
     const [status, retryAfter] = [].concat(answer);
@@ -249,11 +258,11 @@ Object.defineProperty(globalThis, 'navigator', {
     language: 'en-GB',
     onLine: !opts.offline,
     webdriver: !!opts.webdriver,
-    sendBeacon(url, blob) {
+    sendBeacon(url, data) {
       requests++;
       const at = clock;
-      track(blob.arrayBuffer().then((ab) =>
-        out({ via: 'beacon', at, url: String(url), type: blob.type, body: Buffer.from(ab).toString() })));
+      track(new Response(data).arrayBuffer().then((ab) =>
+        out({ via: 'beacon', at, url: String(url), type: bodyType(data), body: Buffer.from(ab).toString() })));
       return true;
     },
   },
