@@ -2,6 +2,7 @@ package mouse
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"testing"
 )
@@ -144,6 +145,39 @@ func TestBotClicks(t *testing.T) {
 			b.Click(600, 200, t+100, 90)
 			b.Click(300, 200, t+700, 90)
 		}, ReasonNoApproach, 80},
+		{"clicks after the slice ended, far from its last sample", func(b *Bot) {
+			t := line(b, 0, 0, 300, 200, 1000)
+			b.SliceEnd()
+			b.Click(900, 600, t+700, 90)
+			b.Click(900, 600, t+900, 90) // a double-click there
+			b.Click(100, 500, t+1500, 90)
+		}, 0, 0},
+		{"a click just after the slice ended, at its last sample, is approached", func(b *Bot) {
+			t := line(b, 0, 0, 300, 200, 1000)
+			b.SliceEnd()
+			b.Click(302, 201, t+60, 90)
+			b.Click(900, 600, t+1000, 90) // unknown
+			b.SliceStart(700, 300, t+2100, 50)
+			b.Click(705, 296, t+2200, 90) // at a slice's first sample: unknown
+			if b.judged != 1 || b.noApproach != 0 {
+				panic("the approach of only the first click is known")
+			}
+		}, 0, 0},
+		{"a slice's first sample, then clicks away from it", func(b *Bot) {
+			t := line(b, 0, 0, 300, 200, 1000)
+			b.SliceEnd()
+			b.SliceStart(700, 300, t+2000, 30)
+			b.Click(100, 600, t+2100, 90)
+			b.Click(1000, 100, t+2600, 90)
+		}, ReasonNoApproach, 80},
+		{"a slice's first sample, a stroke and a click", func(b *Bot) {
+			t := line(b, 0, 0, 300, 200, 1000)
+			b.SliceEnd()
+			b.SliceStart(700, 300, t+2000, 30)
+			t = line(b, 700, 300, 900, 500, t+2017)
+			b.Click(900, 500, t+150, 90)
+			b.Click(900, 500, t+300, 90)
+		}, 0, 0},
 		{"instant clicks", func(b *Bot) {
 			t := line(b, 0, 0, 300, 200, 1000)
 			b.Click(300, 200, t+100, 0)
@@ -166,5 +200,67 @@ func TestAppendReasons(t *testing.T) {
 	}
 	if got := AppendReasons(nil, 0); len(got) != 0 {
 		t.Errorf("no reasons: %q", got)
+	}
+}
+
+// TestBotSliced scores the generated humans and bots observed as the
+// add-on observes them, n moves every 2 s (sdk/js/mouse.js takes 16): the
+// score still separates them, and a person's clicks outside the slices are
+// never counted as unapproached. (With 12, pieces of a person's curved
+// strokes are short enough to look straight: a few score over 30.)
+func TestBotSliced(t *testing.T) {
+	const runs = 200
+	for _, n := range []int{16, 20, 24, 32} {
+		var humans, robots []int
+		unknown, clicks := 0, 0
+		for seed := range uint64(runs) {
+			var b Bot
+			feed(&b, sliced(human(seed), n))
+			score, r := b.Score()
+			humans = append(humans, int(score))
+			if score > 30 || b.noApproach > 0 {
+				t.Errorf("n %d: human %d scored %d (%s), %v of %v clicks unapproached", n, seed, score, AppendReasons(nil, r), b.noApproach, b.judged)
+			}
+			unknown, clicks = unknown+int(b.clicks-b.judged), clicks+int(b.clicks)
+		}
+		for _, c := range bots {
+			for seed := range uint64(runs / 4) {
+				score, r := feedBot(sliced(c.gen(seed), n))
+				robots = append(robots, int(score))
+				if score < 70 || r&c.want != c.want {
+					t.Errorf("n %d: %s bot %d scored %d (%s), want ≥ 70 with %s", n, c.name, seed, score, AppendReasons(nil, r), AppendReasons(nil, c.want))
+				}
+			}
+		}
+		if unknown == 0 {
+			t.Errorf("n %d: every click of the humans was in a slice: the test proves nothing", n)
+		}
+		t.Logf("n %d: humans %s; bots %s; AUC %.4f; %d of %d human clicks outside slices", n, summary(humans), summary(robots), auc(humans, robots), unknown, clicks)
+	}
+}
+
+// TestBotNoPausesSliced: a pointer that never stops is nopause whether it
+// is observed all the time or in slices, and a person who was still when a
+// slice began is not.
+func TestBotNoPausesSliced(t *testing.T) {
+	s := newSession(1)
+	for i := range 30 * 60 { // 30 s of a Lissajous figure, one sample a frame
+		s.tick()
+		s.move(640+400*math.Sin(float64(i)/40), 400+300*math.Cos(float64(i)/55))
+	}
+	for _, n := range []int{0, 16} {
+		in := s.out
+		if n > 0 {
+			in = sliced(in, n)
+		}
+		if _, r := feedBot(in); r&ReasonNoPauses == 0 {
+			t.Errorf("slices of %d: reasons %s, want nopause", n, AppendReasons(nil, r))
+		}
+	}
+	var b Bot
+	feed(&b, sliced(s.out, 16))
+	b.SliceStart(10, 10, s.now()+2500, 400) // still for 400 ms when the slice began
+	if _, r := b.Score(); r&ReasonNoPauses != 0 {
+		t.Errorf("a still pointer at a slice's start: reasons %s", AppendReasons(nil, r))
 	}
 }

@@ -3,7 +3,8 @@
 // behavioural bot score. It is DOM-free logic for the add-on's module: the
 // script observes the page and feeds plain numbers, pointer movement in
 // batches, at most one sample per animation frame (Tab.Move drops a sample
-// less than MinMoveMillis after the last); this package keeps fixed-size
+// less than MinMoveMillis after the last) and in slices (a few samples
+// every 2 s, see the add-on below); this package keeps fixed-size
 // state and hands back counts, signals and a score. Nothing in it stores a
 // trajectory.
 //
@@ -100,9 +101,11 @@
 //     displacement is their path length (over 0.998 on average), and the
 //     mean turning between successive steps (|a×b| / |a||b|, below 0.01).
 //     ReasonStraight ("straight").
-//   - pauses: 600 moving samples without a pause (a gap over 100 ms)
-//     (ReasonNoPauses, "nopause"); pause durations with a coefficient of
-//     variation below 0.05 count as regular timing.
+//   - pauses: 600 moving samples, or 8 slices with movement, without a
+//     pause (a gap over 100 ms between samples, or a slice whose first
+//     sample came over 100 ms after it began) (ReasonNoPauses,
+//     "nopause"); pause durations with a coefficient of variation below
+//     0.05 count as regular timing.
 //   - approach: clicks where the pointer never was, or got to by a jump
 //     (more than 400 px in one sample, or 100 px across a pause) instead
 //     of moving, or more than 20 px from where it was: a scripted
@@ -128,6 +131,22 @@
 // (TestBotSeparation logs the figures). A script that adds noise, curves
 // and pauses can pass; the score is one signal among the edge's others.
 //
+// Movement may be observed in slices: the add-on listens for 16 samples
+// from every 2-s tick and not between (SliceStart, SliceEnd; Tab.Move's
+// Slice marks). The gaps are nobody's pauses and jumps: a slice's first
+// sample starts a stroke without a step, a pause or a jump, and pauses
+// count only inside slices (the pointer observed still), their
+// durations only between samples. A click's approach is known while the
+// pointer is observed: a click after a slice ended counts as approached
+// if it comes within PauseMillis of the last sample and within
+// ApproachPx of it, and otherwise for neither side, as does a click at a
+// slice's first sample before any move (the pointer got there unseen); a
+// click away from where an observed pointer rests is not approached. Such
+// clicks still count for timing and holds. Sliced the same way, the
+// generated people and scripts separate as before, and no person's click
+// counts as unapproached (TestBotSliced: 16 to 32 samples a slice; with
+// 12, pieces of curved strokes look straight).
+//
 // # The add-on
 //
 // The tag's data-mouse loads sdk/js/mouse.js, which runs this package in
@@ -138,11 +157,17 @@
 // reserved custom events (events.go: $heatmap, $rage_click, $dead_click,
 // $quick_back, $error_click, $excessive_scroll, $bot), which
 // collector/ingest turns into heatmap, frustration and bot rows. Signals
-// are written every 2 s, the heatmap and the score every 10 s, and all of
+// are written every 2 s, the heatmap and the score every 30 s, and all of
 // them at a page change and when the page is hidden or left. Movement
-// costs the page next to nothing: the script writes each sample into the
-// module's memory without a call, and the module takes up to 64 in one
-// call before the next observation (wasm/cmd/mouse).
+// costs the page little: the script listens for pointermove only
+// in slices (from each 2-s tick, 16 moves, or until the next tick while
+// the pointer is still), since every dispatch to a listener costs the
+// page, whatever the listener does; it writes each sample into the module's memory
+// without a call, and the module takes up to 64 in one call before the
+// next observation (wasm/cmd/mouse). The heatmap's movement layer counts
+// the slices' samples, about one move in eight of continuous movement.
+// The DOM is observed for mutations (which answer a click) only from a
+// click until a tick over DeadMillis after the last click.
 //
 // # Memory and code
 //

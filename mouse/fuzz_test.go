@@ -114,9 +114,14 @@ func FuzzBot(f *testing.F) {
 		var b Bot
 		o := ops{b: in}
 		for c, ok := o.op(); ok; c, ok = o.op() {
-			if c%4 == 0 {
+			switch c % 6 {
+			case 0:
 				b.Click(o.i32(), o.i32(), o.time(), o.i32())
-			} else {
+			case 1:
+				b.SliceStart(o.i32(), o.i32(), o.time(), o.i32())
+			case 2:
+				b.SliceEnd()
+			default:
 				b.Move(o.i32(), o.i32(), o.time())
 			}
 			if score, _ := b.Score(); score > 100 {

@@ -14,6 +14,44 @@ type sample struct {
 	t     int64
 	click bool
 	hold  int32
+	slice Slice // its marks when observed in slices (sliced); hold is then how long after its slice began
+}
+
+// sliced observes samples as the add-on's script does (sdk/js/mouse.js):
+// it listens for movement from the start, stops after n moves, and
+// listens again at each 2-s tick (a slice), taking the count from 0 again
+// when it still listens. Clicks are always observed.
+func sliced(in []sample, n int) []sample {
+	if len(in) == 0 {
+		return nil
+	}
+	var out []sample
+	listening, gap, count, opened := true, false, 0, int64(0)
+	tick := in[0].t + 2000
+	for _, m := range in {
+		for ; tick <= m.t; tick += 2000 {
+			if !listening {
+				gap, opened = true, tick
+			}
+			listening, count = true, 0
+		}
+		if m.click {
+			out = append(out, m)
+			continue
+		}
+		if !listening {
+			continue
+		}
+		if gap {
+			m.slice, m.hold, gap = SliceFirst, int32(m.t-opened), false
+		}
+		if count++; count >= n {
+			m.slice |= SliceLast
+			listening = false
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // session builds a sample sequence; now advances in frames.
@@ -178,12 +216,22 @@ func metronomeBot(seed uint64) []sample {
 
 func feedBot(samples []sample) (uint8, Reason) {
 	var b Bot
+	feed(&b, samples)
+	return b.Score()
+}
+
+func feed(b *Bot, samples []sample) {
 	for _, m := range samples {
-		if m.click {
+		switch {
+		case m.click:
 			b.Click(m.x, m.y, m.t, m.hold)
-		} else {
+		case m.slice&SliceFirst != 0:
+			b.SliceStart(m.x, m.y, m.t, m.hold)
+		default:
 			b.Move(m.x, m.y, m.t)
 		}
+		if m.slice&SliceLast != 0 {
+			b.SliceEnd()
+		}
 	}
-	return b.Score()
 }

@@ -48,7 +48,7 @@ func (b *Bot) Score() (uint8, Reason) {
 		if b.turnBase > 0 {
 			s.add(ReasonStraight, 0.25, ramp(b.turn/b.turnBase, 0.05, 0.01))
 		}
-		if b.pauses == 0 && b.moving >= noPauseRun {
+		if b.pauses == 0 && b.stills == 0 && (b.moving >= noPauseRun || b.slices >= noPauseSlices) {
 			s.add(ReasonNoPauses, 0.3, 1)
 		}
 	}
@@ -59,8 +59,8 @@ func (b *Bot) Score() (uint8, Reason) {
 	if strokes >= minStrokes {
 		s.add(ReasonStraight, 0.5, ramp(straight/strokes, 0.98, 0.998))
 	}
-	if b.clicks >= minClicks {
-		s.add(ReasonNoApproach, 0.8, ramp(b.noApproach/b.clicks, 0.2, 0.5))
+	if b.judged >= minClicks {
+		s.add(ReasonNoApproach, 0.8, ramp(b.noApproach/b.judged, 0.2, 0.5))
 	}
 	if b.intervals >= minRegular {
 		s.add(ReasonRegularTiming, 0.7, ramp(spread(b.intervals, b.sumI, b.sumI2), 0.15, 0.05))

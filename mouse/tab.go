@@ -71,19 +71,44 @@ type Point struct {
 // about one per animation frame at up to 120 Hz.
 const MinMoveMillis = 8
 
+// Slice marks a movement sample's place in the script's slices of
+// observation (see the package doc): the script listens for movement for
+// a few samples every 2 s, not all the time.
+type Slice uint8
+
+// The marks of Slice; a sample may have both, or neither (movement
+// observed since the last sample).
+const (
+	SliceFirst Slice = 1 << iota // the first sample after a gap in which nothing was observed
+	SliceLast                    // the last sample before such a gap
+)
+
 // Move takes a movement sample at now, at most one per animation frame:
-// a sample less than MinMoveMillis after the last one taken is dropped.
-// mouse is false for touch and pen, which the bot score does not take.
-func (t *Tab) Move(p Point, now int64, mouse bool) {
+// a sample less than MinMoveMillis after the last one taken is dropped
+// (its SliceLast mark is not). mouse is false for touch and pen, which the
+// bot score does not take; slice tells where the sample is in the script's
+// slices, and still, for SliceFirst, how long after its slice began.
+func (t *Tab) Move(p Point, now int64, mouse bool, slice Slice, still int32) {
 	if now < t.nextMove {
+		if mouse && slice&SliceLast != 0 {
+			t.Bot.SliceEnd()
+		}
 		return
 	}
 	t.nextMove = now + MinMoveMillis
 	t.Heat.Move(p.PageX, p.PageY, p.El, p.Box)
-	if mouse {
-		t.Bot.Move(p.ClientX, p.ClientY, now)
-		t.fed = true
+	if !mouse {
+		return
 	}
+	if slice&SliceFirst != 0 {
+		t.Bot.SliceStart(p.ClientX, p.ClientY, now, still)
+	} else {
+		t.Bot.Move(p.ClientX, p.ClientY, now)
+	}
+	if slice&SliceLast != 0 {
+		t.Bot.SliceEnd()
+	}
+	t.fed = true
 }
 
 // Click takes a click at now; plain marks an element that is not

@@ -57,7 +57,7 @@ func TestTabHeatmapParts(t *testing.T) {
 	for i := range int32(MaxCells) {
 		sel := []byte(strings.Repeat("x", MaxSelector-3) + string(rune('A'+i%60)))
 		el := tab.Sel.ID(sel)
-		tab.Move(Point{PageX: i * 37 % 1920, PageY: i * 91 % 9000, El: el, Box: Box{X: 0, Y: 0, W: 1920, H: 9000}}, int64(i)*17, false)
+		tab.Move(Point{PageX: i * 37 % 1920, PageY: i * 91 % 9000, El: el, Box: Box{X: 0, Y: 0, W: 1920, H: 9000}}, int64(i)*17, false, 0, 0)
 	}
 	out := tab.AppendEvents(make([]byte, 0, 64<<10), 10_000, true)
 	ev := events(out)
@@ -89,10 +89,27 @@ func TestTabMovesAtMostOneAFrame(t *testing.T) {
 	var tab Tab
 	tab.Page(nil, 1, 1280, 1280, 1000, 0)
 	for i := range int64(30) { // every 4 ms: one in two is taken
-		tab.Move(Point{PageX: 10, PageY: 10, ClientX: 10, ClientY: 10}, 1000+4*i, true)
+		tab.Move(Point{PageX: 10, PageY: 10, ClientX: 10, ClientY: 10}, 1000+4*i, true, 0, 0)
 	}
 	out := tab.AppendEvents(make([]byte, 0, 64<<10), 2000, true)
 	if got := events(out); len(got) != 2 || strings.Join(got[0], " ") != "$heatmap vp lg cells m0.1:15" {
 		t.Errorf("events: %q", got)
+	}
+}
+
+// TestTabSliceMarks: a slice's marks reach the Bot, the last one even
+// when its sample is dropped (less than MinMoveMillis after the last).
+func TestTabSliceMarks(t *testing.T) {
+	var tab Tab
+	tab.Page(nil, 1, 1280, 1280, 1000, 0)
+	tab.Move(Point{ClientX: 10, ClientY: 10}, 1000, true, 0, 0)
+	tab.Move(Point{ClientX: 300, ClientY: 10}, 3000, true, SliceFirst, 40)
+	if tab.Bot.slices != 1 || !tab.Bot.unseen || tab.Bot.pauses != 0 || tab.Bot.jumped {
+		t.Errorf("a slice's first sample: %d slices, unseen %v, %v pauses, jumped %v", tab.Bot.slices, tab.Bot.unseen, tab.Bot.pauses, tab.Bot.jumped)
+	}
+	tab.Move(Point{ClientX: 310, ClientY: 10}, 3016, true, 0, 0)
+	tab.Move(Point{ClientX: 311, ClientY: 10}, 3020, true, SliceLast, 0) // dropped
+	if !tab.Bot.ended || tab.Bot.x != 310 {
+		t.Errorf("the dropped last sample: ended %v, at x %d", tab.Bot.ended, tab.Bot.x)
 	}
 }

@@ -9,14 +9,25 @@
  * listeners and feeds plain numbers to its module (mouse.wasm, built from
  * wasm/cmd/mouse and package mouse), which keeps counts in fixed memory and
  * decides what is a rage click, a dead click, a quick back, an error click
- * or excessive scrolling, and how bot-like the movement is. Each
- * pointermove (browsers dispatch it once a frame; the module drops a
- * sample less than 8 ms after the last) is written as numbers into the
- * module's input buffer, without a call into it and with its target's
- * anchor kept until the page scrolls (or 2 s); the module takes up to 64
- * of them in one call, when the buffer is full or before any other
- * observation (a click, a scroll, a mutation, the 2-s tick), so that it
- * sees everything in time order.
+ * or excessive scrolling, and how bot-like the movement is. Movement is
+ * sampled in slices, not followed: a pointermove listener costs the page
+ * at every dispatch, whatever it does. At the start and at each 2-s tick
+ * the listener is attached; it removes itself after 16 moves (about a
+ * quarter of a second of movement: one move in eight of continuous
+ * movement is seen), or stays until the next tick while the pointer is
+ * still. The heatmap's movement layer counts these samples, and the bot
+ * score knows the gaps: the first move after one is marked, so it is no
+ * pause, jump or step, and a click whose approach went unseen counts
+ * neither way (package mouse, bot.go). Each move of a slice (browsers
+ * dispatch it once a frame; the module drops a sample less than 8 ms
+ * after the last) is written as numbers into the module's input buffer,
+ * without a call into it and with its target's anchor kept until the
+ * page scrolls or resizes (or 10 s); the module takes up to 64 of them
+ * in one call, when the buffer is full or before any other observation
+ * (a click, a scroll, a mutation, the 2-s tick), so that it sees
+ * everything in time order. The DOM is observed for mutations (an answer
+ * to a click) only from a click until a tick more than a second after
+ * the last.
  * What the module writes goes through the tracker's queue as reserved
  * custom events ($heatmap, $rage_click, ..., $bot), so consent, batching
  * and retries apply unchanged. Only counts leave the page: never a
@@ -30,8 +41,8 @@
   var x; // the module's exports, once ready
   var names = []; // page paths, by id - 1
   var els; // per page view: element → selector id
-  var seen; // target → its anchor's id and box, until the page scrolls, or for 2 s
-  var path, down, hold;
+  var seen; // target → its anchor's id and box, until the page scrolls or resizes, or for 10 s
+  var path, down;
   // The scroll offsets, kept from scroll events, and the document's size,
   // from a ResizeObserver: reading them at every sample would lay the page
   // out again and again.
@@ -40,6 +51,27 @@
   var docW = 0;
   var docH = 0;
   var ticks = 0;
+  // Movement is observed in slices: the pointermove listener is attached at
+  // each 2-s tick (and at the start) and removes itself after SLICE moves,
+  // or stays until the next tick while the pointer is still: a dispatch to
+  // a listener costs the page more than what it does with the move. moves
+  // counts the slice's moves; opened is when a slice began after a gap
+  // (0: none), whose first move has flag 8 and the time since then.
+  var SLICE = 16;
+  var moves = 0;
+  var opened = 0;
+  var listening;
+  // The DOM is observed for mutations (an answer to a click: not a dead
+  // click) only from a click (its pointerdown: before any listener of the
+  // click) until a tick more than DeadMillis (1 s) after the last; clicked
+  // is then its time, 0 when the DOM is not observed.
+  var observer;
+  var clicked = 0;
+
+  function watch(ev) {
+    if (!clicked) observer.observe(doc, { childList: true, subtree: true, attributes: true, characterData: true });
+    clicked = ev.timeStamp;
+  }
   // The pointer records waiting for the module, n of them in rec (a view
   // of its input buffer, 12 numbers each: time, page x, y, client x, y,
   // element id, box x, y, w, h, flags, hold).
@@ -113,15 +145,50 @@
     return a;
   }
 
-  // pointer, the pointermove listener, writes a pointer event's record:
-  // its time, page and client coordinates, its target's anchor, flags (1 a
-  // mouse made it: the bot score takes mice only, and a keyboard's click
-  // has detail 0; 2 a click; 4 on a plain element) and a click's hold (a
-  // move has neither: undefined is 0 in rec). A click goes to the module
-  // at once, movement when rec is full or before anything else.
+  // pointer writes a pointer event's record: its time, page and client
+  // coordinates, its target's anchor, flags (1 a mouse made it: the bot
+  // score takes mice only, and a keyboard's click has detail 0; 2 a click;
+  // 4 on a plain element; 8 the first move of a slice after a gap, 16 the
+  // last of its slice) and a click's hold or a first move's time since its
+  // slice began (undefined is 0 in rec). A click goes to the module at
+  // once, movement when rec is full or before anything else.
+  // (Page coordinates are the client's plus the scroll offsets, two
+  // getters fewer; the record is written in place, without an array.)
   function pointer(ev, flags, held) {
-    rec.set([ev.timeStamp, ev.pageX, ev.pageY, ev.clientX, ev.clientY, ...anchor(ev.target, flags), flags | (ev.pointerType == 'mouse' && (!flags || ev.detail > 0)), held], n++ * 12);
-    if (flags || n > 63) feed(4);
+    var click = flags & 2;
+    var cx = ev.clientX;
+    var cy = ev.clientY;
+    var a = anchor(ev.target, click);
+    var i = n++ * 12;
+    rec[i] = ev.timeStamp;
+    rec[i + 1] = cx + sx;
+    rec[i + 2] = cy + sy;
+    rec[i + 3] = cx;
+    rec[i + 4] = cy;
+    for (var j = 0; j < 5; ) rec[i + 5 + j] = a[j++];
+    rec[i + 10] = flags | (ev.pointerType == 'mouse' && (!click || ev.detail > 0));
+    rec[i + 11] = held;
+    if (click || n > 63) feed(4);
+  }
+
+  // move, the pointermove listener, ends its slice after SLICE moves.
+  function move(ev) {
+    var flags = opened ? 8 : 0;
+    if (++moves >= SLICE) {
+      flags |= 16;
+      listen(0);
+    }
+    pointer(ev, flags, opened && ev.timeStamp - opened);
+    opened = 0;
+  }
+
+  // listen starts a slice (on: at a tick; the count starts again when
+  // the last is still open) or ends it.
+  function listen(on) {
+    if (on && !listening) opened = performance.now();
+    if (on != listening) window[on ? 'addEventListener' : 'removeEventListener']('pointermove', move, opts);
+    listening = on;
+    moves = 0;
   }
 
   function page() {
@@ -134,8 +201,9 @@
     }
   }
 
+  var opts = { passive: true, capture: true };
   function on(target, type, fn) {
-    target.addEventListener(type, fn, { passive: true, capture: true });
+    target.addEventListener(type, fn, opts);
   }
 
   fetch(new URL('__CRUMBLESS_MOUSE_WASM__', script.src))
@@ -146,29 +214,36 @@
       rec = new Int32Array(x.memory.buffer, x.mouse_io() + 256, 768);
       var d = doc.documentElement;
       new ResizeObserver(() => {
+        seen = new WeakMap();
         feed(10, (docW = d.scrollWidth), (docH = d.scrollHeight));
       }).observe(d);
       docW = d.scrollWidth;
       docH = d.scrollHeight;
       page();
-      on(window, 'pointermove', pointer);
+      listen(1);
+      opened = 0; // the first slice follows no gap
       on(window, 'scroll', () => {
         seen = new WeakMap(); // a fixed element's box moves in the document
         sx = scrollX;
         sy = scrollY;
         feed(6, sy, ((sy + innerHeight) * 100) / docH);
       });
-      on(window, 'pointerdown', (ev) => (down = ev.timeStamp));
-      on(window, 'pointerup', (ev) => (hold = ev.timeStamp - down));
+      // A click's hold: from pointerdown to the click, which has the
+      // pointerup's time (a listener less).
+      on(window, 'pointerdown', (ev) => {
+        down = ev.timeStamp;
+        watch(ev);
+      });
       on(window, 'click', (ev) => {
         var t = ev.target;
         var plain = t.closest && !t.closest(ACTIVE) && getComputedStyle(t).cursor != 'pointer';
-        pointer(ev, plain ? 6 : 2, down ? hold : -1);
+        watch(ev);
+        pointer(ev, plain ? 6 : 2, down ? ev.timeStamp - down : -1);
         down = 0;
       });
-      new MutationObserver(() => {
+      observer = new MutationObserver(() => {
         feed(7);
-      }).observe(doc, { childList: true, subtree: true, attributes: true, characterData: true });
+      });
       on(doc, 'selectionchange', () => getSelection().isCollapsed || feed(8));
       on(window, 'error', () => feed(9));
       on(window, 'unhandledrejection', () => feed(9));
@@ -191,11 +266,19 @@
       on(window, 'pageshow', (ev) => ev.persisted && ((path = 0), page()));
       on(window, 'pagehide', () => feed(2));
       on(window, 'visibilitychange', () => doc.visibilityState == 'hidden' && feed(2));
-      // Signals every 2 s, the heatmap and the bot score every 10 s; boxes
-      // are read again.
+      // Signals every 2 s, the heatmap and the bot score every 30 s (each
+      // flush costs the page a send's share; a page left sooner sends them
+      // when it goes); boxes are read again every 10 s; a slice of movement
+      // begins, and the DOM is no longer observed when the last click's
+      // window closed.
       setInterval(() => {
-        seen = new WeakMap();
-        feed(3, ++ticks % 5 == 0);
+        if (++ticks % 5 == 0) seen = new WeakMap();
+        listen(1);
+        if (clicked && performance.now() - clicked > 1000) {
+          observer.disconnect();
+          clicked = 0;
+        }
+        feed(3, ticks % 15 == 0);
       }, 2000);
     })
     .catch(() => {});

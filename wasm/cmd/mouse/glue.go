@@ -55,7 +55,7 @@ func mouseFeed(kind, now, a, b, c, d int32) int32 {
 			if rt := int64(r[0]); r[10]&2 != 0 {
 				tab.Click(p, rt, r[10]&4 != 0, r[11], r[10]&1 != 0)
 			} else {
-				tab.Move(p, rt, r[10]&1 != 0)
+				tab.Move(p, rt, r[10]&1 != 0, mouse.Slice(r[10]>>3&3), r[11])
 			}
 		}
 	case 6:

@@ -34,13 +34,15 @@
 // A pointer record is a movement sample or a click, 12 numbers: its time
 // (the event's timeStamp), pageX, pageY, clientX, clientY, the anchoring
 // element's id (0: none) and its box x, y, w, h in the document, flags (1
-// a mouse made it, 2 a click, 4 on a non-interactive element) and a
-// click's hold time (-1 unknown). The script writes one per pointermove
-// (browsers dispatch it once a frame; mouse.Tab drops a sample less than
-// 8 ms after the last) without calling the module, and hands them over
-// with kind 4 when 64 wait, at a click and before any other observation,
-// so that the module sees everything in time order and 64 moves cost one
-// call.
+// a mouse made it, 2 a click, 4 on a non-interactive element, 8 the first
+// move of a slice after a gap, 16 the last move of its slice) and a
+// click's hold time (-1 unknown) or, for a move with flag 8, the ms since
+// its slice began. The script observes movement in slices (16 moves from
+// each 2-s tick: mouse.Slice) and writes one record per pointermove of a
+// slice (browsers dispatch it once a frame; mouse.Tab drops a sample less
+// than 8 ms after the last) without calling the module, and hands them
+// over with kind 4 when 64 wait, at a click and before any other
+// observation, so that the module sees everything in time order.
 //
 // Build it with wasm/toolchain/build-mouse.sh (`make dist`). Like
 // wasm/cmd/tracker, the glue is built only by TinyGo; built by the host Go

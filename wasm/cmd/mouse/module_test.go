@@ -181,3 +181,33 @@ func TestShippedMovesInOneCall(t *testing.T) {
 		}
 	}
 }
+
+// TestShippedSliceMarks: the marks of a slice (flags 8 and 16, the still
+// time in the last field) reach the bot score. Clicks far from where the
+// pointer was last seen are not approached while it is observed, and
+// count for neither side after its slice ended.
+func TestShippedSliceMarks(t *testing.T) {
+	for _, ended := range []bool{false, true} {
+		m := newModule(t)
+		m.feed(1, 1000, 1, 1280, 1000, 1000)
+		for i := range int32(16) {
+			flags := int32(1)
+			if i == 0 {
+				flags |= 8 // (the first slice follows no gap: the bot takes it as a first sample all the same)
+			}
+			if i == 15 && ended {
+				flags |= 16
+			}
+			m.record([12]int32{2000 + i*17, 100 + i*10, 100, 100 + i*10, 100, 0, 0, 0, 0, 0, flags, 0})
+		}
+		m.feed(4, 2300)
+		for i := range int32(3) {
+			m.record([12]int32{3000 + i*700, 900, 600 - i*200, 900, 600 - i*200, 0, 0, 0, 0, 0, 1 | 2, 90})
+			m.feed(4, 3000+i*700)
+		}
+		got := m.feed(3, 6000, 1)
+		if noApproach := strings.Contains(got, "noapproach"); noApproach == ended || !strings.Contains(got, "$bot\tscore\t") {
+			t.Errorf("slice ended %v: %q", ended, got)
+		}
+	}
+}
