@@ -85,11 +85,14 @@ const (
 
 // Move takes a movement sample at now, at most one per animation frame:
 // a sample less than MinMoveMillis after the last one taken is dropped
-// (its SliceLast mark is not). mouse is false for touch and pen, which the
-// bot score does not take; slice tells where the sample is in the script's
-// slices, and still, for SliceFirst, how long after its slice began.
+// (its SliceLast mark is not), unless it is a slice's first. mouse is
+// false for touch and pen, which the bot score does not take; slice tells
+// where the sample is in the script's slices, and still, for SliceFirst,
+// how long after its slice began.
 func (t *Tab) Move(p Point, now int64, mouse bool, slice Slice, still int32) {
-	if now < t.nextMove {
+	// (A slice's first sample follows a gap: it is never dropped, or the
+	// bot would take the next one for a step across the gap.)
+	if now < t.nextMove && slice&SliceFirst == 0 {
 		if mouse && slice&SliceLast != 0 {
 			t.Bot.SliceEnd()
 		}

@@ -112,4 +112,11 @@ func TestTabSliceMarks(t *testing.T) {
 	if !tab.Bot.ended || tab.Bot.x != 310 {
 		t.Errorf("the dropped last sample: ended %v, at x %d", tab.Bot.ended, tab.Bot.x)
 	}
+	// The next slice opened at once (a tick right after the last sample):
+	// its first sample is taken although within MinMoveMillis.
+	tab.Move(Point{ClientX: 600, ClientY: 10}, 3022, true, SliceFirst, 0)
+	if tab.Bot.slices != 2 || !tab.Bot.unseen || tab.Bot.x != 600 || tab.Bot.pauses != 0 {
+		t.Errorf("a slice's first sample within MinMoveMillis: %d slices, unseen %v, at x %d, %v pauses",
+			tab.Bot.slices, tab.Bot.unseen, tab.Bot.x, tab.Bot.pauses)
+	}
 }
