@@ -2,6 +2,7 @@
 # Tracker main-thread time over a scripted 30-second session in headless
 # Chromium, against the same page without the tag, in the same run.
 # Usage: bench/mainthread.sh [-rounds 2] [-interval 1000] [-top 15] [-where 15] [-mouse]
+#   [-trace 15 [-trace-cpu] [-trace-inside LABEL]] [-probe a.js,...] (see bench/cmd/mainthread)
 # -mouse also runs the tag with data-mouse (the mouse add-on).
 # Chromium: CRUMBLESS_CHROMIUM, else chromium on PATH (wasm/e2e/install-chromium.sh).
 set -euo pipefail

@@ -3,6 +3,8 @@
 // without the tag in the same run.
 //
 //	go run ./bench/cmd/mainthread [-duration 30s] [-rounds 1] [-mouse] [-interval 100] [-top 15] [-where 15]
+//	    [-trace 15 [-trace-cpu] [-trace-inside "EventDispatch mousemove"]] [-probe a.js,b.js]
+//	    [-scrolls=false] [-clicks=false] [-views=false]
 //
 // -top N prints the N frames with the most tracker samples; -where N the N
 // loader functions, by position in the served crumbless.js with the code
@@ -31,7 +33,19 @@
 //     processes preempt the tab, but it includes rendering work, which
 //     varies from run to run) and V8CompileDuration;
 //   - long tasks (> 50 ms) seen by a PerformanceObserver('longtask') in the
-//     page.
+//     page;
+//   - with -trace N, a Chromium trace (trace.go): the main thread's
+//     outermost entries into script (event dispatches by type, timers,
+//     microtasks, script evaluations by file), their count and wall time,
+//     or with -trace-cpu their CPU time (not inflated when other processes
+//     take the core); -trace-inside names what runs inside one kind of
+//     entry. An event dispatch counts the browser's own dispatch work too,
+//     so the baseline page has some; compare a label across pages.
+//
+// -probe pages run a script of their own in place of the tag, with any
+// other file it asks for served from the script's directory; a probe may
+// leave timings in window.__t, which is printed. -scrolls, -clicks and
+// -views leave parts of the session out, to see what each costs.
 package main
 
 import (
@@ -43,6 +57,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -88,6 +103,7 @@ type result struct {
 	profiled                 float64 // ms covered by samples
 	script, task             float64 // ms, Performance.getMetrics
 	thread, compile          float64 // ms, Performance.getMetrics: main-thread CPU time, V8 compilation
+	traced                   float64 // ms in main-thread script entries, by the trace
 	longTasks                []float64
 	moves                    int
 	sends                    int
@@ -134,8 +150,16 @@ func run(duration time.Duration, moves, rounds int, variants []string) error {
 				http.ServeFile(w, r, files[i-1])
 			}
 			return
+		case strings.HasPrefix(r.URL.Path, "/probe") && path.Ext(r.URL.Path) != "":
+			// Any other file a probe asks for, from its script's directory.
+			var i int
+			fmt.Sscanf(r.URL.Path, "/probe%d/", &i)
+			if files := strings.Split(*probe, ","); i >= 1 && i <= len(files) {
+				http.ServeFile(w, r, filepath.Join(filepath.Dir(files[i-1]), path.Base(r.URL.Path)))
+			}
+			return
 		case strings.HasPrefix(r.URL.Path, "/probe"):
-			tag = fmt.Sprintf(`<script defer src="probe.js" data-api="%s/e"></script>`, col.URL)
+			tag = fmt.Sprintf(`<script defer src="probe.js" data-api="%s/e" data-site="example.com" data-dev></script>`, col.URL)
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, page(tag))
@@ -163,7 +187,11 @@ func run(duration time.Duration, moves, rounds int, variants []string) error {
 		if len(r.longTasks) > 0 {
 			lt = fmt.Sprintf("%d (%v ms)", len(r.longTasks), r.longTasks)
 		}
-		fmt.Printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %d |\n", r.variant, r.trackerIncl, r.trackerSelf, r.longestRun, r.script, r.task, lt, r.sends)
+		fmt.Printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %d |", r.variant, r.trackerIncl, r.trackerSelf, r.longestRun, r.script, r.task, lt, r.sends)
+		if *traceTop > 0 {
+			fmt.Printf(" trace %.1f ms", r.traced)
+		}
+		fmt.Println()
 	}
 	fmt.Println()
 	mean := map[string]*result{}
@@ -245,6 +273,12 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 	if *interval > 0 {
 		setup = append(setup, profiler.Enable(), profiler.SetSamplingInterval(*interval), profiler.Start())
 	}
+	var rec *recorder
+	if *traceTop > 0 {
+		if rec, err = startTrace(ctx); err != nil {
+			return r, err
+		}
+	}
 	err = chromedp.Run(ctx, append(setup, chromedp.Navigate(url))...)
 	if err != nil {
 		return r, err
@@ -272,11 +306,11 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 		x := 200 + 800*(0.5+0.5*math.Sin(float64(i)/40))
 		y := 100 + 600*(0.5+0.5*math.Cos(float64(i)/55))
 		acts := []chromedp.Action{input.DispatchMouseEvent(input.MouseMoved, x, y)}
-		if due >= nextScroll {
+		if due >= nextScroll && *scrolls {
 			nextScroll += time.Second
 			acts = append(acts, input.DispatchMouseEvent(input.MouseWheel, x, y).WithDeltaX(0).WithDeltaY(400))
 		}
-		if due >= nextClick {
+		if due >= nextClick && *clicks {
 			nextClick += 1500 * time.Millisecond
 			n++
 			acts = append(acts,
@@ -284,7 +318,7 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 				input.DispatchMouseEvent(input.MouseReleased, 60, 30).WithButton(input.Left).WithClickCount(1),
 				chromedp.Evaluate(fmt.Sprintf(`crumbless('event', 'step', {n: %d, kind: 'bench'})`, n), nil))
 		}
-		if due >= nextSPA {
+		if due >= nextSPA && *views {
 			nextSPA += 3 * time.Second
 			acts = append(acts, chromedp.Evaluate(fmt.Sprintf(`history.pushState({}, '', '/%s/view-%d'); document.title = 'View %d'`, variant, i, i), nil))
 		}
@@ -300,6 +334,12 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 		return r, err
 	}
 	time.Sleep(500 * time.Millisecond)
+	if rec != nil {
+		if err := rec.stop(ctx); err != nil {
+			return r, err
+		}
+		r.traced = printTrace(variant, rec, *traceTop)
+	}
 	var prof *profiler.Profile
 	var metrics []*performance.Metric
 	var long []float64
@@ -318,6 +358,14 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 			return err
 		}),
 		chromedp.Evaluate(`window.__long`, &long),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			// A probe may leave its own timings in window.__t.
+			var t string
+			if err := chromedp.Evaluate(`JSON.stringify(window.__t || null)`, &t).Do(ctx); err == nil && t != "null" {
+				fmt.Fprintf(os.Stderr, "%s: window.__t %s\n", variant, t)
+			}
+			return nil
+		}),
 	)
 	if err != nil {
 		return r, err
@@ -467,6 +515,12 @@ func printTop(m map[string]float64, n int) {
 		fmt.Fprintf(os.Stderr, "  %8.1f ms  %s\n", l[i].v, l[i].k)
 	}
 }
+
+var (
+	scrolls = flag.Bool("scrolls", true, "a wheel scroll every second")
+	clicks  = flag.Bool("clicks", true, "a click and a custom event every 1.5 s")
+	views   = flag.Bool("views", true, "an SPA navigation every 3 s")
+)
 
 var interval = flag.Int64("interval", 100, "profiler sampling interval in µs; 0: no profiler (Performance metrics and long tasks only)")
 

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path"
+	"sort"
+	"sync"
+
+	"github.com/chromedp/cdproto/tracing"
+	"github.com/chromedp/chromedp"
+)
+
+var traceTop = flag.Int("trace", 0, "record a Chromium trace of each session and print the N main-thread entries into script (event dispatches by type, timers, callbacks by script, microtasks, compiles) with the most time")
+
+var traceCPU = flag.Bool("trace-cpu", false, "with -trace: the main thread's CPU time in each entry (the trace's tdur) rather than its wall time")
+
+// traceCategories are those DevTools' performance panel records for the
+// main thread's tasks.
+var traceCategories = []string{"toplevel", "devtools.timeline", "v8.execute", "v8"}
+
+// traceEvent is one Chromium trace event (the JSON trace format).
+type traceEvent struct {
+	Name string  `json:"name"`
+	Cat  string  `json:"cat"`
+	Ph   string  `json:"ph"`
+	Pid  int     `json:"pid"`
+	Tid  int     `json:"tid"`
+	Ts   float64 `json:"ts"`  // µs
+	Dur  float64 `json:"dur"` // µs, wall
+	TDur float64 `json:"tdur"`
+	Args struct {
+		Name string `json:"name"` // thread_name metadata
+		Data struct {
+			Type         string `json:"type"`
+			URL          string `json:"url"`
+			FunctionName string `json:"functionName"`
+		} `json:"data"`
+	} `json:"args"`
+}
+
+// recorder collects a session's trace.
+type recorder struct {
+	mu     sync.Mutex
+	events []traceEvent
+	done   chan struct{}
+}
+
+// startTrace begins recording; listen must run before the navigation.
+func startTrace(ctx context.Context) (*recorder, error) {
+	rec := &recorder{done: make(chan struct{})}
+	chromedp.ListenTarget(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *tracing.EventDataCollected:
+			rec.mu.Lock()
+			for _, v := range e.Value {
+				var t traceEvent
+				if json.Unmarshal(v, &t) == nil {
+					rec.events = append(rec.events, t)
+				}
+			}
+			rec.mu.Unlock()
+		case *tracing.EventTracingComplete:
+			close(rec.done)
+		}
+	})
+	err := chromedp.Run(ctx, tracing.Start().WithTransferMode(tracing.TransferModeReportEvents).
+		WithTraceConfig(&tracing.TraceConfig{IncludedCategories: traceCategories}))
+	return rec, err
+}
+
+// stop ends recording and waits for the last events.
+func (rec *recorder) stop(ctx context.Context) error {
+	if err := chromedp.Run(ctx, tracing.End()); err != nil {
+		return err
+	}
+	select {
+	case <-rec.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// scriptEntries are the trace events by which the main thread enters
+// script: what runs inside one of them is its cost.
+var scriptEntries = map[string]bool{
+	"EventDispatch": true, "TimerFire": true, "FunctionCall": true, "EvaluateScript": true,
+	"v8.evaluateModule": true, "RunMicrotasks": true, "FireAnimationFrame": true, "FireIdleCallback": true,
+	"v8.compile": true, "v8.compileModule": true, "V8.Execute": true, "v8.run": true, "v8.callFunction": true,
+	"XHRReadyStateChange": true,
+}
+
+// entries sums, over the renderer's main threads, the time of each
+// outermost script entry, labelled by its kind and what it ran for, with
+// the count in the label; inside sums the CPU time of what runs inside the
+// entries labelled -trace-inside (each nested event counts in every
+// enclosing one), and counts them.
+func (rec *recorder) entries() (sums, inside map[string]float64, total float64) {
+	main := map[[2]int]bool{}
+	for _, e := range rec.events {
+		if e.Ph == "M" && e.Name == "thread_name" && e.Args.Name == "CrRendererMain" {
+			main[[2]int{e.Pid, e.Tid}] = true
+		}
+	}
+	var evs, all []traceEvent
+	for _, e := range rec.events {
+		if e.Ph == "X" && main[[2]int{e.Pid, e.Tid}] {
+			all = append(all, e)
+			if scriptEntries[e.Name] {
+				evs = append(evs, e)
+			}
+		}
+	}
+	sort.Slice(evs, func(i, j int) bool {
+		if evs[i].Ts != evs[j].Ts {
+			return evs[i].Ts < evs[j].Ts
+		}
+		return evs[i].Dur > evs[j].Dur
+	})
+	sums, inside = map[string]float64{}, map[string]float64{}
+	counts := map[string]float64{}
+	end := map[[2]int]float64{} // per thread: where the current outermost entry ends
+	var outer []traceEvent
+	for _, e := range evs {
+		thread := [2]int{e.Pid, e.Tid}
+		if e.Ts < end[thread] {
+			continue // nested in an entry already counted
+		}
+		outer = append(outer, e)
+		end[thread] = e.Ts + e.Dur
+		label := e.Name
+		switch d := e.Args.Data; {
+		case d.Type != "":
+			label += " " + d.Type
+		case d.URL != "":
+			label += " " + path.Base(d.URL)
+			if d.FunctionName != "" {
+				label += " " + d.FunctionName
+			}
+		}
+		counts[label]++
+		if *traceCPU {
+			sums[label] += e.TDur / 1000
+			total += e.TDur / 1000
+		} else {
+			sums[label] += e.Dur / 1000
+			total += e.Dur / 1000
+		}
+	}
+	if *traceInside != "" {
+		for _, o := range outer {
+			if o.Name+" "+o.Args.Data.Type != *traceInside {
+				continue
+			}
+			for _, e := range all {
+				if e.Pid == o.Pid && e.Tid == o.Tid && e.Ts >= o.Ts && e.Ts+e.Dur <= o.Ts+o.Dur && e != o {
+					name := e.Name + " " + path.Base(e.Args.Data.URL)
+					inside[name] += e.TDur / 1000
+					counts["inside "+name]++
+				}
+			}
+		}
+	}
+	counted := func(m map[string]float64, prefix string) map[string]float64 {
+		out := map[string]float64{}
+		for k, v := range m {
+			out[fmt.Sprintf("%s (%.0f×)", k, counts[prefix+k])] = v
+		}
+		return out
+	}
+	return counted(sums, ""), counted(inside, "inside "), total
+}
+
+var traceInside = flag.String("trace-inside", "", "with -trace: also print, by name, the events inside the entries with this label (\"EventDispatch pointermove\")")
+
+// printTrace prints a session's main-thread script entries.
+func printTrace(variant string, rec *recorder, n int) float64 {
+	sums, inside, total := rec.entries()
+	what := "wall"
+	if *traceCPU {
+		what = "CPU"
+	}
+	fmt.Fprintf(os.Stderr, "%s: main-thread script entries, %s time %.1f ms (trace):\n", variant, what, total)
+	printTop(sums, n)
+	if *traceInside != "" {
+		fmt.Fprintf(os.Stderr, "%s: inside %q, CPU ms:\n", variant, *traceInside)
+		printTop(inside, n)
+	}
+	return total
+}
