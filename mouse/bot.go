@@ -22,8 +22,8 @@ const (
 
 // Bot scores how much the mouse movement and clicks of a page load look
 // like a program's, in fixed memory: running sums, no trajectory. The
-// zero value is ready. Feed it mouse pointers only (pointerType "mouse"):
-// touch and pen have no approach movement.
+// zero value is ready. Feed it a mouse's samples only (not touch or pen,
+// which have no approach movement).
 //
 // Movement may be observed in slices (the add-on listens for a few moves
 // every 2 s): SliceStart takes the first sample after movement nobody saw,

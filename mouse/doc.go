@@ -159,12 +159,14 @@
 // collector/ingest turns into heatmap, frustration and bot rows. Signals
 // are written every 2 s, the heatmap and the score every 30 s, and all of
 // them at a page change and when the page is hidden or left. Movement
-// costs the page little: the script listens for pointermove only
+// costs the page little: the script listens for mousemove only
 // in slices (from each 2-s tick, 16 moves, or until the next tick while
 // the pointer is still), since every dispatch to a listener costs the
-// page, whatever the listener does; it writes each sample into the module's memory
-// without a call, and the module takes up to 64 in one call before the
-// next observation (wasm/cmd/mouse). The heatmap's movement layer counts
+// page, whatever the listener does (and mouse events, not pointer events,
+// which the browser dispatches only to a page that listens for one); it
+// writes each sample into the module's memory without a call, and the
+// module takes up to 64 in one call before the next observation
+// (wasm/cmd/mouse). The heatmap's movement layer counts
 // the slices' samples, about one move in eight of continuous movement.
 // The DOM is observed for mutations (which answer a click) only from a
 // click until a tick over DeadMillis after the last click.

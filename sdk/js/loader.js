@@ -525,8 +525,10 @@
         });
       });
       // (Not mousemove: 2,000 moves cost the page more than they tell; not
-      // touchstart: a touch's pointerdown tells it.)
-      ['pointerdown', 'keydown', 'scroll'].forEach((type) => {
+      // pointerdown: a listener of any pointer event has the browser
+      // dispatch them all, every move included, where mousedown is
+      // dispatched anyway; a touch's tap fires one too.)
+      ['mousedown', 'keydown', 'scroll'].forEach((type) => {
         on(type, active, { passive: true, capture: true });
       });
       doc.addEventListener('visibilitychange', () => {

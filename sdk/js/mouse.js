@@ -10,8 +10,10 @@
  * wasm/cmd/mouse and package mouse), which keeps counts in fixed memory and
  * decides what is a rage click, a dead click, a quick back, an error click
  * or excessive scrolling, and how bot-like the movement is. Movement is
- * sampled in slices, not followed: a pointermove listener costs the page
- * at every dispatch, whatever it does. At the start and at each 2-s tick
+ * sampled in slices, not followed: a mousemove listener costs the page
+ * at every dispatch, whatever it does. (Mouse events, not pointer events:
+ * a listener of any pointer event has the browser dispatch them all, every
+ * move included, on top of the mouse events it dispatches anyway.) At the start and at each 2-s tick
  * the listener is attached; it removes itself after 16 moves (about a
  * quarter of a second of movement: one move in eight of continuous
  * movement is seen), or stays until the next tick while the pointer is
@@ -51,7 +53,7 @@
   var docW = 0;
   var docH = 0;
   var ticks = 0;
-  // Movement is observed in slices: the pointermove listener is attached at
+  // Movement is observed in slices: the mousemove listener is attached at
   // each 2-s tick (and at the start) and removes itself after SLICE moves,
   // or stays until the next tick while the pointer is still: a dispatch to
   // a listener costs the page more than what it does with the move. moves
@@ -62,7 +64,7 @@
   var opened = 0;
   var listening;
   // The DOM is observed for mutations (an answer to a click: not a dead
-  // click) only from a click (its pointerdown: before any listener of the
+  // click) only from a click (its mousedown: before any listener of the
   // click) until a tick more than DeadMillis (1 s) after the last; clicked
   // is then its time, 0 when the DOM is not observed.
   var observer;
@@ -147,7 +149,9 @@
 
   // pointer writes a pointer event's record: its time, page and client
   // coordinates, its target's anchor, flags (1 a mouse made it: the bot
-  // score takes mice only, and a keyboard's click has detail 0; 2 a click;
+  // score takes mice only; a click is a pointer event that says so, and a
+  // keyboard's has detail 0; a move is a mouse's unless the browser says
+  // it stands for a touch's, as the mousemove of a tap does; 2 a click;
   // 4 on a plain element; 8 the first move of a slice after a gap, 16 the
   // last of its slice) and a click's hold or a first move's time since its
   // slice began (undefined is 0 in rec). A click goes to the module at
@@ -166,12 +170,12 @@
     rec[i + 3] = cx;
     rec[i + 4] = cy;
     for (var j = 0; j < 5; ) rec[i + 5 + j] = a[j++];
-    rec[i + 10] = flags | (ev.pointerType == 'mouse' && (!click || ev.detail > 0));
+    rec[i + 10] = flags | (click ? ev.pointerType == 'mouse' && ev.detail > 0 : !ev.sourceCapabilities?.firesTouchEvents);
     rec[i + 11] = held;
     if (click || n > 63) feed(4);
   }
 
-  // move, the pointermove listener, ends its slice after SLICE moves.
+  // move, the mousemove listener, ends its slice after SLICE moves.
   function move(ev) {
     var flags = opened ? 8 : 0;
     if (++moves >= SLICE) {
@@ -186,7 +190,7 @@
   // the last is still open) or ends it.
   function listen(on) {
     if (on && !listening) opened = performance.now();
-    if (on != listening) window[on ? 'addEventListener' : 'removeEventListener']('pointermove', move, opts);
+    if (on != listening) window[on ? 'addEventListener' : 'removeEventListener']('mousemove', move, opts);
     listening = on;
     moves = 0;
   }
@@ -228,9 +232,9 @@
         sy = scrollY;
         feed(6, sy, ((sy + innerHeight) * 100) / docH);
       });
-      // A click's hold: from pointerdown to the click, which has the
-      // pointerup's time (a listener less).
-      on(window, 'pointerdown', (ev) => {
+      // A click's hold: from mousedown to the click, which has the
+      // mouseup's time (a listener less).
+      on(window, 'mousedown', (ev) => {
         down = ev.timeStamp;
         watch(ev);
       });
