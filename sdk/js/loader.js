@@ -394,18 +394,24 @@
     } catch (e) {}
   }
 
-  function active(e) {
+  // The visitor used the page: the module is told at most once a second,
+  // in one feed with what the event itself captured (records).
+  function active(e, records) {
     var now = Date.now();
+    records = records || [];
     if (e.type == 'scroll') scrolled();
-    if (now - lastActive > 1000) (lastActive = now), feed([[16]]);
+    if (now - lastActive > 1000) (lastActive = now), records.push([16]);
+    records[0] && feed(records);
   }
 
+  // A click or middle click: the visitor used the page (the click tells it
+  // for the mousedown, a listener less), and on a link or an element with
+  // data-crumbless-event, a click record.
   function click(ev) {
     var t = ev.target;
-    if (!t.closest) return;
-    var a = t.closest('a[href]');
-    var d = t.closest('[data-crumbless-event]');
-    if (!a && !d) return;
+    var a = t.closest?.('a[href]');
+    var d = t.closest?.('[data-crumbless-event]');
+    if (!a && !d) return active(ev);
     a = a || {};
     var record = [13, a.protocol, a.hostname, a.origin + a.pathname, a.hasAttribute?.('download') ? 1 : '',
       d?.getAttribute('data-crumbless-event')].concat(content(t));
@@ -413,7 +419,7 @@
       [].forEach.call(d.attributes, (x) => {
         if (!x.name.indexOf('data-crumbless-prop-')) record.push(x.name.slice(20), x.value);
       });
-    feed([record]);
+    active(ev, [record]);
   }
 
   // crumbless('event', name, props): props values become strings; objects and
@@ -526,9 +532,9 @@
       });
       // (Not mousemove: 2,000 moves cost the page more than they tell; not
       // pointerdown: a listener of any pointer event has the browser
-      // dispatch them all, every move included, where mousedown is
-      // dispatched anyway; a touch's tap fires one too.)
-      ['mousedown', 'keydown', 'scroll'].forEach((type) => {
+      // dispatch them all, every move included; not mousedown: a click
+      // follows it, a tap's too, and click() tells the module.)
+      ['keydown', 'scroll'].forEach((type) => {
         on(type, active, { passive: true, capture: true });
       });
       doc.addEventListener('visibilitychange', () => {

@@ -597,6 +597,35 @@ func TestLoaderAutomated(t *testing.T) {
 	}
 }
 
+// TestLoaderEngagement: a click tells the module the visitor used the page
+// (there is no mousedown listener), in one feed with a tracked click's
+// record; so does a key. After 40 s idle, the first 30 count as engaged;
+// then the clicks and the key keep the visitor engaged to the end.
+func TestLoaderEngagement(t *testing.T) {
+	r := runHarness(t, "engaged", options{})
+	var leave *wire.Event
+	clicks := 0
+	for _, req := range r.requests() {
+		b := parse(t, req.Body)
+		for i := range b.Events {
+			switch e := &b.Events[i]; e.Kind {
+			case wire.KindLeave:
+				leave = e
+			case wire.KindCustom:
+				if string(e.Name) == "more" {
+					clicks++
+				}
+			}
+		}
+	}
+	if leave == nil || leave.Duration != 70000 || leave.Engaged != 60000 {
+		t.Errorf("leave summary %+v: want 70,000 ms on the page, 60,000 engaged", leave)
+	}
+	if clicks != 1 {
+		t.Errorf("%d events for the tracked click, want 1", clicks)
+	}
+}
+
 // TestLoaderCutsLargeFields: a captured field is cut to 2,048 characters
 // before it is scrubbed (and the module cuts a prop to its wire limit), so
 // events with huge props still go out, and the loader goes on. (A feed over

@@ -466,6 +466,22 @@ const scenarios = {
     step('end');
   },
 
+  // Engagement: idle for 40 s (the module counts the first 30), then a
+  // click on plain text, 10 s, a click on a tracked button and a key 10 s
+  // apart, and 10 s more before the page is hidden.
+  engaged: async () => {
+    await advance(40000);
+    win.dispatch('click', { target: new Element('span', {}, body) });
+    await advance(10000);
+    win.dispatch('click', { target: new Element('button', { 'data-crumbless-event': 'more' }, body) });
+    await advance(10000);
+    win.dispatch('keydown');
+    await advance(10000);
+    hide();
+    await settle();
+    step('end');
+  },
+
   // The mouse add-on (data-mouse, when the option says so): loaded from the
   // loader's directory once the first pageview is fed, when idle.
   mouse: async () => {
