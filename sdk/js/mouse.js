@@ -63,6 +63,10 @@
   var moves = 0;
   var opened = 0;
   var listening;
+  // Whether the slice's moves are a mouse's: a tap's mousemove stands for
+  // a touch (sourceCapabilities, read once a slice: its getter makes an
+  // object each time).
+  var mouse;
   // The DOM is observed for mutations (an answer to a click: not a dead
   // click) only from a click (its mousedown: before any listener of the
   // click) until a tick more than DeadMillis (1 s) after the last; clicked
@@ -150,8 +154,9 @@
   // pointer writes a pointer event's record: its time, page and client
   // coordinates, its target's anchor, flags (1 a mouse made it: the bot
   // score takes mice only; a click is a pointer event that says so, and a
-  // keyboard's has detail 0; a move is a mouse's unless the browser says
-  // it stands for a touch's, as the mousemove of a tap does; 2 a click;
+  // keyboard's has detail 0; a move is a mouse's unless the browser said
+  // its slice's first stands for a touch's, as the mousemove of a tap
+  // does; 2 a click;
   // 4 on a plain element; 8 the first move of a slice after a gap, 16 the
   // last of its slice) and a click's hold or a first move's time since its
   // slice began (undefined is 0 in rec). A click goes to the module at
@@ -170,7 +175,7 @@
     rec[i + 3] = cx;
     rec[i + 4] = cy;
     for (var j = 0; j < 5; ) rec[i + 5 + j] = a[j++];
-    rec[i + 10] = flags | (click ? ev.pointerType == 'mouse' && ev.detail > 0 : !ev.sourceCapabilities?.firesTouchEvents);
+    rec[i + 10] = flags | (click ? ev.pointerType == 'mouse' && ev.detail > 0 : mouse);
     rec[i + 11] = held;
     if (click || n > 63) feed(4);
   }
@@ -178,6 +183,7 @@
   // move, the mousemove listener, ends its slice after SLICE moves.
   function move(ev) {
     var flags = opened ? 8 : 0;
+    if (!moves) mouse = !ev.sourceCapabilities?.firesTouchEvents;
     if (++moves >= SLICE) {
       flags |= 16;
       listen(0);
