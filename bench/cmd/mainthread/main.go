@@ -222,7 +222,42 @@ func run(duration time.Duration, moves, rounds int, variants []string) error {
 		fmt.Printf("With data-mouse: tracker and add-on %.1f ms inclusive (%+.1f ms over the tag alone); ScriptDuration %.1f ms (%+.1f ms), TaskDuration %.1f ms (%+.1f ms) against the tag alone.\n",
 			m.trackerIncl, m.trackerIncl-t.trackerIncl, m.script, m.script-t.script, m.task, m.task-t.task)
 	}
+	if *traceTop > 0 {
+		printTraced(results)
+	}
 	return nil
+}
+
+// printTraced prints, per page, its traced main-thread time less the
+// baseline's of the same round (the browser's own dispatch work), each
+// round and the mean.
+func printTraced(results []result) {
+	var base float64
+	per := map[string][]float64{}
+	var order []string
+	for _, r := range results {
+		if r.variant == "baseline" {
+			base = r.traced
+			continue
+		}
+		if per[r.variant] == nil {
+			order = append(order, r.variant)
+		}
+		per[r.variant] = append(per[r.variant], r.traced-base)
+	}
+	what := "wall"
+	if *traceCPU {
+		what = "CPU"
+	}
+	fmt.Printf("Traced main-thread %s time less the round's baseline:", what)
+	for _, v := range order {
+		sum := 0.0
+		for _, d := range per[v] {
+			sum += d
+		}
+		fmt.Printf(" %s %.1f ms (rounds %.1f);", v, sum/float64(len(per[v])), per[v])
+	}
+	fmt.Println()
 }
 
 // page is the test page: a long article with a button, SPA-capable.
