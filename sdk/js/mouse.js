@@ -5,31 +5,29 @@
  * crumbless.js loads this script from its own directory after the first
  * pageview, when the browser is idle.
  *
- * DOM I/O only, like the loader. It observes the page with passive
- * listeners and feeds plain numbers to its module (mouse.wasm, built from
- * wasm/cmd/mouse and package mouse), which keeps counts in fixed memory and
- * decides what is a rage click, a dead click, a quick back, an error click
- * or excessive scrolling, and how bot-like the movement is. Movement is
- * sampled in slices, not followed: a mousemove listener costs the page
- * at every dispatch, whatever it does. (Mouse events, not pointer events:
- * a listener of any pointer event has the browser dispatch them all, every
- * move included, on top of the mouse events it dispatches anyway.) At the start and at each 2-s tick
- * the listener is attached; it removes itself after 16 moves (about a
- * quarter of a second of movement: one move in eight of continuous
- * movement is seen), or stays until the next tick while the pointer is
- * still. The heatmap's movement layer counts these samples, and the bot
- * score knows the gaps: the first move after one is marked, so it is no
- * pause, jump or step, and a click whose approach went unseen counts
- * neither way (package mouse, bot.go). Each move of a slice (browsers
- * dispatch it once a frame; the module drops a sample less than 8 ms
- * after the last) is written as numbers into the module's input buffer,
- * without a call into it and with its target's anchor kept until the
- * page scrolls or resizes (or 10 s); the module takes up to 64 of them
- * in one call, when the buffer is full or before any other observation
- * (a click, a scroll, a mutation, the 2-s tick), so that it sees
- * everything in time order. The DOM is observed for mutations (an answer
- * to a click) only from a click until a tick more than a second after
- * the last.
+ * DOM I/O only, like the loader. It observes the page with passive listeners
+ * and feeds plain numbers to its module (mouse.wasm, built from wasm/cmd/mouse
+ * and package mouse), which keeps counts in fixed memory and decides what is a
+ * rage click, a dead click, a quick back, an error click or excessive
+ * scrolling, and how bot-like the movement is. Movement is sampled in slices,
+ * not followed: a mousemove listener costs the page at every dispatch, whatever
+ * it does. (Mouse events, not pointer events: a listener of any pointer event
+ * has the browser dispatch them all, every move included, on top of the mouse
+ * events it dispatches anyway.) At the start and at each 2-s tick the listener
+ * is attached; it removes itself after 16 moves (about a quarter of a second of
+ * movement: one move in eight of continuous movement is seen), or stays until
+ * the next tick while the pointer is still. The heatmap's movement layer counts
+ * these samples, and the bot score knows the gaps: the first move after one is
+ * marked, so it is no pause, jump or step, and a click whose approach went
+ * unseen counts neither way (package mouse, bot.go). Each move of a slice
+ * (browsers dispatch it once a frame; the module drops a sample less than 8 ms
+ * after the last) is written as numbers into the module's input buffer, without
+ * a call into it and with its target's anchor kept until the page scrolls or
+ * resizes (or 10 s); the module takes up to 64 of them in one call, when the
+ * buffer is full or before any other observation (a click, a scroll, a
+ * mutation, the 2-s tick), so that it sees everything in time order. The DOM is
+ * observed for mutations (an answer to a click) only from a click until a tick
+ * more than a second after the last.
  * What the module writes goes through the tracker's queue as reserved
  * custom events ($heatmap, $rage_click, ..., $bot), so consent, batching
  * and retries apply unchanged. Only counts leave the page: never a
@@ -90,13 +88,14 @@
 
   // mouse_feed(kind, now, a, b, c, d), now from performance.now() like
   // the events' timeStamp, after the pointer records waiting (kind 4, which
-  // writes nothing); the events it wrote are handed to the tracker, one
-  // crumbless('event', name, props) each (kind 0 returns an id).
+  // writes nothing: feed(4) hands them over alone); the events it wrote
+  // are handed to the tracker, one crumbless('event', name, props) each
+  // (kind 0 returns an id).
   function feed(kind, a, b, c, d) {
     try {
       var now = performance.now();
       n = x.mouse_feed(4, now, n);
-      var len = x.mouse_feed(kind, now, a, b, c, d);
+      var len = kind != 4 && x.mouse_feed(kind, now, a, b, c, d);
       if (kind && len)
         new TextDecoder()
           .decode(new Uint8Array(x.memory.buffer, x.mouse_io() + 3328, len))
@@ -156,9 +155,8 @@
   // score takes mice only; a click is a pointer event that says so, and a
   // keyboard's has detail 0; a move is a mouse's unless the browser said
   // its slice's first stands for a touch's, as the mousemove of a tap
-  // does; 2 a click;
-  // 4 on a plain element; 8 the first move of a slice after a gap, 16 the
-  // last of its slice) and a click's hold or a first move's time since its
+  // does; 2 a click; 4 on a plain element; 8 the first move of a slice
+  // after a gap, 16 the last of its slice) and a click's hold or a first move's time since its
   // slice began (undefined is 0 in rec). A click goes to the module at
   // once, movement when rec is full or before anything else.
   // (Page coordinates are the client's plus the scroll offsets, two

@@ -245,11 +245,7 @@ func printTraced(results []result) {
 		}
 		per[r.variant] = append(per[r.variant], r.traced-base)
 	}
-	what := "wall"
-	if *traceCPU {
-		what = "CPU"
-	}
-	fmt.Printf("Traced main-thread %s time less the round's baseline:", what)
+	fmt.Printf("Traced main-thread %s time less the round's baseline:", traceUnit())
 	for _, v := range order {
 		sum := 0.0
 		for _, d := range per[v] {

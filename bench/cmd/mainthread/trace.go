@@ -115,12 +115,16 @@ func (rec *recorder) entries() (sums, inside map[string]float64, total float64) 
 			}
 		}
 	}
-	sort.Slice(evs, func(i, j int) bool {
-		if evs[i].Ts != evs[j].Ts {
-			return evs[i].Ts < evs[j].Ts
-		}
-		return evs[i].Dur > evs[j].Dur
-	})
+	byStart := func(l []traceEvent) {
+		sort.Slice(l, func(i, j int) bool {
+			if l[i].Ts != l[j].Ts {
+				return l[i].Ts < l[j].Ts
+			}
+			return l[i].Dur > l[j].Dur
+		})
+	}
+	byStart(evs)
+	byStart(all)
 	sums, inside = map[string]float64{}, map[string]float64{}
 	counts := map[string]float64{}
 	end := map[[2]int]float64{} // per thread: where the current outermost entry ends
@@ -156,8 +160,13 @@ func (rec *recorder) entries() (sums, inside map[string]float64, total float64) 
 			if o.Name+" "+o.Args.Data.Type != *traceInside {
 				continue
 			}
-			for _, e := range all {
-				if e.Pid == o.Pid && e.Tid == o.Tid && e.Ts >= o.Ts && e.Ts+e.Dur <= o.Ts+o.Dur && e != o {
+			// (all is sorted by start: only the events from o's start on.)
+			from := sort.Search(len(all), func(i int) bool { return all[i].Ts >= o.Ts })
+			for _, e := range all[from:] {
+				if e.Ts >= o.Ts+o.Dur {
+					break
+				}
+				if e.Pid == o.Pid && e.Tid == o.Tid && e.Ts+e.Dur <= o.Ts+o.Dur && e != o {
 					name := e.Name + " " + path.Base(e.Args.Data.URL)
 					inside[name] += e.TDur / 1000
 					counts["inside "+name]++
@@ -177,14 +186,18 @@ func (rec *recorder) entries() (sums, inside map[string]float64, total float64) 
 
 var traceInside = flag.String("trace-inside", "", "with -trace: also print, by name, the events inside the entries with this label (\"EventDispatch pointermove\")")
 
+// traceUnit names the time the trace's figures are: wall or CPU.
+func traceUnit() string {
+	if *traceCPU {
+		return "CPU"
+	}
+	return "wall"
+}
+
 // printTrace prints a session's main-thread script entries.
 func printTrace(variant string, rec *recorder, n int) float64 {
 	sums, inside, total := rec.entries()
-	what := "wall"
-	if *traceCPU {
-		what = "CPU"
-	}
-	fmt.Fprintf(os.Stderr, "%s: main-thread script entries, %s time %.1f ms (trace):\n", variant, what, total)
+	fmt.Fprintf(os.Stderr, "%s: main-thread script entries, %s time %.1f ms (trace):\n", variant, traceUnit(), total)
 	printTop(sums, n)
 	if *traceInside != "" {
 		fmt.Fprintf(os.Stderr, "%s: inside %q, CPU ms:\n", variant, *traceInside)
