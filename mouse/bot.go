@@ -26,7 +26,7 @@ const (
 // which have no approach movement).
 //
 // Movement may be observed in slices (the add-on listens for a few moves
-// every 2 s): SliceStart takes the first sample after movement nobody saw,
+// every few seconds): SliceStart takes the first sample after movement nobody saw,
 // SliceEnd says that movement after the last sample goes unseen. Move and
 // Click alone are continuous observation.
 type Bot struct {

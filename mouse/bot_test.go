@@ -204,7 +204,7 @@ func TestAppendReasons(t *testing.T) {
 }
 
 // TestBotSliced scores the generated humans and bots observed as the
-// add-on observes them, n moves every 2 s (sdk/js/mouse.js takes 16): the
+// add-on observes them, n moves from some 2-s ticks (sdk/js/mouse.js takes 16): the
 // score still separates them, and a person's clicks outside the slices are
 // never counted as unapproached. (With 12, pieces of a person's curved
 // strokes are short enough to look straight: a few score over 30.)
@@ -241,10 +241,10 @@ func TestBotSliced(t *testing.T) {
 
 // TestBotNoPausesSliced: a pointer that never stops is nopause whether it
 // is observed all the time or in slices, and a person who was still when a
-// slice began is not.
+// slice began is not. (The add-on's eighth slice begins after 30 s.)
 func TestBotNoPausesSliced(t *testing.T) {
 	s := newSession(1)
-	for i := range 30 * 60 { // 30 s of a Lissajous figure, one sample a frame
+	for i := range 40 * 60 { // 40 s of a Lissajous figure, one sample a frame
 		s.tick()
 		s.move(640+400*math.Sin(float64(i)/40), 400+300*math.Cos(float64(i)/55))
 	}

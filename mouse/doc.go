@@ -4,7 +4,7 @@
 // script observes the page and feeds plain numbers, pointer movement in
 // batches, at most one sample per animation frame (Tab.Move drops a sample
 // less than MinMoveMillis after the last) and in slices (a few samples
-// every 2 s, see the add-on below); this package keeps fixed-size
+// every few seconds, see the add-on below); this package keeps fixed-size
 // state and hands back counts, signals and a score. Nothing in it stores a
 // trajectory.
 //
@@ -101,11 +101,11 @@
 //     displacement is their path length (over 0.998 on average), and the
 //     mean turning between successive steps (|a×b| / |a||b|, below 0.01).
 //     ReasonStraight ("straight").
-//   - pauses: 600 moving samples, or 8 slices with movement, without a
-//     pause (a gap over 100 ms between samples, or a slice whose first
-//     sample came over 100 ms after it began) (ReasonNoPauses,
-//     "nopause"); pause durations with a coefficient of variation below
-//     0.05 count as regular timing.
+//   - pauses: 600 moving samples, or 8 slices with movement (the
+//     add-on's take 30 s), without a pause (a gap over 100 ms between
+//     samples, or a slice whose first sample came over 100 ms after it
+//     began) (ReasonNoPauses, "nopause"); pause durations with a
+//     coefficient of variation below 0.05 count as regular timing.
 //   - approach: clicks where the pointer never was, or got to by a jump
 //     (more than 400 px in one sample, or 100 px across a pause) instead
 //     of moving, or more than 20 px from where it was: a scripted
@@ -132,7 +132,7 @@
 // and pauses can pass; the score is one signal among the edge's others.
 //
 // Movement may be observed in slices: the add-on listens for 16 samples
-// from every 2-s tick and not between (SliceStart, SliceEnd; Tab.Move's
+// from some of its 2-s ticks and not between (SliceStart, SliceEnd; Tab.Move's
 // Slice marks). The gaps are nobody's pauses and jumps: a slice's first
 // sample starts a stroke without a step, a pause or a jump, and pauses
 // count only inside slices (the pointer observed still), their
@@ -160,14 +160,15 @@
 // are written every 2 s, the heatmap and the score every 30 s, and all of
 // them at a page change and when the page is hidden or left. Movement
 // costs the page little: the script listens for mousemove only
-// in slices (from each 2-s tick, 16 moves, or until the next tick while
-// the pointer is still), since every dispatch to a listener costs the
+// in slices (16 moves from the start and the 2-s ticks 1 and 2, which
+// give the bot score its first 30 samples within 4 s, then from every
+// third tick), since every dispatch to a listener costs the
 // page, whatever the listener does (and mouse events, not pointer events,
 // which the browser dispatches only to a page that listens for one); it
 // writes each sample into the module's memory without a call, and the
 // module takes up to 64 in one call before the next observation
 // (wasm/cmd/mouse). The heatmap's movement layer counts
-// the slices' samples, about one move in eight of continuous movement.
+// the slices' samples, about one move in 24 of continuous movement.
 // The DOM is observed for mutations (which answer a click) only from a
 // click until a tick over DeadMillis after the last click.
 //

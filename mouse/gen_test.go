@@ -19,17 +19,21 @@ type sample struct {
 
 // sliced observes samples as the add-on's script does (sdk/js/mouse.js):
 // it listens for movement from the start, stops after n moves, and
-// listens again at each 2-s tick (a slice), taking the count from 0 again
-// when it still listens. Clicks are always observed.
+// listens again at the 2-s ticks 1 and 2 and then at every third tick (a
+// slice), taking the count from 0 again when it still listens. Clicks are
+// always observed.
 func sliced(in []sample, n int) []sample {
 	if len(in) == 0 {
 		return nil
 	}
 	var out []sample
 	listening, gap, count, opened := true, false, 0, int64(0)
-	tick := in[0].t + 2000
+	tick, ticks := in[0].t+2000, 1
 	for _, m := range in {
-		for ; tick <= m.t; tick += 2000 {
+		for ; tick <= m.t; tick, ticks = tick+2000, ticks+1 {
+			if ticks > 2 && ticks%3 != 0 {
+				continue
+			}
 			if !listening {
 				gap, opened = true, tick
 			}

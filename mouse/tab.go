@@ -73,7 +73,7 @@ const MinMoveMillis = 8
 
 // Slice marks a movement sample's place in the script's slices of
 // observation (see the package doc): the script listens for movement for
-// a few samples every 2 s, not all the time.
+// a few samples every few seconds, not all the time.
 type Slice uint8
 
 // The marks of Slice; a sample may have both, or neither (movement

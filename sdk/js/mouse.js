@@ -13,10 +13,11 @@
  * not followed: a mousemove listener costs the page at every dispatch, whatever
  * it does. (Mouse events, not pointer events: a listener of any pointer event
  * has the browser dispatch them all, every move included, on top of the mouse
- * events it dispatches anyway.) At the start and at each 2-s tick the listener
- * is attached; it removes itself after 16 moves (about a quarter of a second of
- * movement: one move in eight of continuous movement is seen), or stays until
- * the next tick while the pointer is still. The heatmap's movement layer counts
+ * events it dispatches anyway.) At the start, at the first two 2-s ticks (the
+ * bot score has its first 30 samples within 4 s) and then at every third tick
+ * the listener is attached; it removes itself after 16 moves (about a quarter
+ * of a second of movement: one move in 24 of continuous movement is seen), or
+ * stays until it has them while the pointer is still. The heatmap's movement layer counts
  * these samples, and the bot score knows the gaps: the first move after one is
  * marked, so it is no pause, jump or step, and a click whose approach went
  * unseen counts neither way (package mouse, bot.go). Each move of a slice
@@ -52,9 +53,11 @@
   var docH = 0;
   var ticks = 0;
   // Movement is observed in slices: the mousemove listener is attached at
-  // each 2-s tick (and at the start) and removes itself after SLICE moves,
-  // or stays until the next tick while the pointer is still: a dispatch to
-  // a listener costs the page more than what it does with the move. moves
+  // the start, at ticks 1 and 2 and then at every third tick (6 s), and
+  // removes itself after SLICE moves, or stays until it has them while the
+  // pointer is still: a dispatch to a listener costs the page more than
+  // what it does with the move (a slice at every tick cost as much again
+  // as the rest of the add-on and the tag together, bench/RESULTS.md). moves
   // counts the slice's moves; opened is when a slice began after a gap
   // (0: none), whose first move has flag 8 and the time since then.
   var SLICE = 16;
@@ -277,11 +280,11 @@
       // Signals every 2 s, the heatmap and the bot score every 30 s (each
       // flush costs the page a send's share; a page left sooner sends them
       // when it goes); boxes are read again every 10 s; a slice of movement
-      // begins, and the DOM is no longer observed when the last click's
-      // window closed.
+      // begins at ticks 1 and 2, then at every third; and the DOM is no
+      // longer observed when the last click's window closed.
       setInterval(() => {
         if (++ticks % 5 == 0) seen = new WeakMap();
-        listen(1);
+        (ticks > 2 && ticks % 3) || listen(1);
         if (clicked && performance.now() - clicked > 1000) {
           observer.disconnect();
           clicked = 0;
