@@ -18,9 +18,18 @@ var traceTop = flag.Int("trace", 0, "record a Chromium trace of each session and
 
 var traceCPU = flag.Bool("trace-cpu", false, "with -trace: the main thread's CPU time in each entry (the trace's tdur) rather than its wall time")
 
-// traceCategories are those DevTools' performance panel records for the
-// main thread's tasks.
-var traceCategories = []string{"toplevel", "devtools.timeline", "v8.execute", "v8"}
+var traceV8 = flag.Bool("trace-v8", false, "with -trace: also record V8's own categories (v8.callFunction, compiles, interrupts: what -trace-inside can show inside a listener call), which add tens of µs to every call into script")
+
+// traceCategories are the main thread's tasks as DevTools' performance
+// panel records them, with V8's own events when -trace-v8 asks. Without
+// them, tracing costs an empty mousemove listener's dispatch about 70 µs
+// of CPU, with them about 85 (bench/RESULTS.md, session 7).
+func traceCategories() []string {
+	if *traceV8 {
+		return []string{"toplevel", "devtools.timeline", "v8.execute", "v8"}
+	}
+	return []string{"toplevel", "devtools.timeline"}
+}
 
 // traceEvent is one Chromium trace event (the JSON trace format).
 type traceEvent struct {
@@ -68,7 +77,7 @@ func startTrace(ctx context.Context) (*recorder, error) {
 		}
 	})
 	err := chromedp.Run(ctx, tracing.Start().WithTransferMode(tracing.TransferModeReportEvents).
-		WithTraceConfig(&tracing.TraceConfig{IncludedCategories: traceCategories}))
+		WithTraceConfig(&tracing.TraceConfig{IncludedCategories: traceCategories()}))
 	return rec, err
 }
 
