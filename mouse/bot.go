@@ -26,9 +26,9 @@ const (
 // which have no approach movement).
 //
 // Movement may be observed in slices (the add-on listens for a few moves
-// every few seconds): SliceStart takes the first sample after movement nobody saw,
-// SliceEnd says that movement after the last sample goes unseen. Move and
-// Click alone are continuous observation.
+// every few seconds): SliceStart takes the first sample after movement
+// nobody saw, SliceEnd says that movement after the last sample goes
+// unseen. Move and Click alone are continuous observation.
 type Bot struct {
 	x, y    int32 // the last position (client coordinates)
 	t       int64

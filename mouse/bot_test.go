@@ -204,10 +204,11 @@ func TestAppendReasons(t *testing.T) {
 }
 
 // TestBotSliced scores the generated humans and bots observed as the
-// add-on observes them, n moves from some 2-s ticks (sdk/js/mouse.js takes 16): the
-// score still separates them, and a person's clicks outside the slices are
-// never counted as unapproached. (With 12, pieces of a person's curved
-// strokes are short enough to look straight: a few score over 30.)
+// add-on observes them, n moves from some 2-s ticks (sdk/js/mouse.js
+// takes 16): the score still separates them, and a person's clicks outside
+// the slices are never counted as unapproached. (With 12, pieces of a
+// person's curved strokes are short enough to look straight: a few score
+// over 30.)
 func TestBotSliced(t *testing.T) {
 	const runs = 200
 	for _, n := range []int{16, 20, 24, 32} {

@@ -132,10 +132,10 @@
 // and pauses can pass; the score is one signal among the edge's others.
 //
 // Movement may be observed in slices: the add-on listens for 16 samples
-// from some of its 2-s ticks and not between (SliceStart, SliceEnd; Tab.Move's
-// Slice marks). The gaps are nobody's pauses and jumps: a slice's first
-// sample starts a stroke without a step, a pause or a jump, and pauses
-// count only inside slices (the pointer observed still), their
+// from some of its 2-s ticks and not between (SliceStart, SliceEnd;
+// Tab.Move's Slice marks). The gaps are nobody's pauses and jumps: a
+// slice's first sample starts a stroke without a step, a pause or a jump,
+// and pauses count only inside slices (the pointer observed still), their
 // durations only between samples. A click's approach is known while the
 // pointer is observed: a click after a slice ended counts as approached
 // if it comes within PauseMillis of the last sample and within
@@ -159,16 +159,16 @@
 // collector/ingest turns into heatmap, frustration and bot rows. Signals
 // are written every 2 s, the heatmap and the score every 30 s, and all of
 // them at a page change and when the page is hidden or left. Movement
-// costs the page little: the script listens for mousemove only
-// in slices (16 moves from the start and the 2-s ticks 1 and 2, which
-// give the bot score its first 30 samples within 4 s, then from every
-// third tick), since every dispatch to a listener costs the
-// page, whatever the listener does (and mouse events, not pointer events,
-// which the browser dispatches only to a page that listens for one); it
-// writes each sample into the module's memory without a call, and the
-// module takes up to 64 in one call before the next observation
-// (wasm/cmd/mouse). The heatmap's movement layer counts
-// the slices' samples, about one move in 24 of continuous movement.
+// costs the page little: the script listens for mousemove only in slices
+// (16 moves from the start and the 2-s ticks 1 and 2, which give the bot
+// score its first 30 samples within 4 s, then from every third tick),
+// since every dispatch to a listener costs the page, whatever the
+// listener does (and mouse events, not pointer events, which the browser
+// dispatches only to a page that listens for one); it writes each sample
+// into the module's memory without a call, and the module takes up to 64
+// in one call before the next observation (wasm/cmd/mouse). The heatmap's
+// movement layer counts the slices' samples, about one move in 24 of
+// continuous movement.
 // The DOM is observed for mutations (which answer a click) only from a
 // click until a tick over DeadMillis after the last click.
 //

@@ -17,10 +17,10 @@
  * bot score has its first 30 samples within 4 s) and then at every third tick
  * the listener is attached; it removes itself after 16 moves (about a quarter
  * of a second of movement: one move in 24 of continuous movement is seen), or
- * stays until it has them while the pointer is still. The heatmap's movement layer counts
- * these samples, and the bot score knows the gaps: the first move after one is
- * marked, so it is no pause, jump or step, and a click whose approach went
- * unseen counts neither way (package mouse, bot.go). Each move of a slice
+ * stays until it has them while the pointer is still. The heatmap's movement
+ * layer counts these samples, and the bot score knows the gaps: the first move
+ * after one is marked, so it is no pause, jump or step, and a click whose
+ * approach went unseen counts neither way (package mouse, bot.go). Each move of a slice
  * (browsers dispatch it once a frame; the module drops a sample less than 8 ms
  * after the last) is written as numbers into the module's input buffer, without
  * a call into it and with its target's anchor kept until the page scrolls or
@@ -159,8 +159,8 @@
   // keyboard's has detail 0; a move is a mouse's unless the browser said
   // its slice's first stands for a touch's, as the mousemove of a tap
   // does; 2 a click; 4 on a plain element; 8 the first move of a slice
-  // after a gap, 16 the last of its slice) and a click's hold or a first move's time since its
-  // slice began (undefined is 0 in rec). A click goes to the module at
+  // after a gap, 16 the last of its slice) and a click's hold or a first
+  // move's time since its slice began (undefined is 0 in rec). A click goes to the module at
   // once, movement when rec is full or before anything else.
   // (Page coordinates are the client's plus the scroll offsets, two
   // getters fewer; the record is written in place, without an array.)

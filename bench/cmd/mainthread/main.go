@@ -142,20 +142,12 @@ func run(duration time.Duration, moves, rounds int, variants []string) error {
 			tag = fmt.Sprintf(`<script defer src="%s/crumbless.js" data-site="example.com" data-dev></script>`, col.URL)
 		case strings.HasPrefix(r.URL.Path, "/mouse/"):
 			tag = fmt.Sprintf(`<script defer src="%s/crumbless.js" data-site="example.com" data-dev data-mouse></script>`, col.URL)
-		case strings.HasSuffix(r.URL.Path, "/probe.js"):
-			var i int
-			fmt.Sscanf(r.URL.Path, "/probe%d/", &i)
-			if files := strings.Split(*probe, ","); i >= 1 && i <= len(files) {
-				w.Header().Set("Content-Type", "text/javascript")
-				http.ServeFile(w, r, files[i-1])
-			}
-			return
 		case strings.HasPrefix(r.URL.Path, "/probe") && path.Ext(r.URL.Path) != "":
-			// Any other file a probe asks for, from its script's directory.
-			var i int
-			fmt.Sscanf(r.URL.Path, "/probe%d/", &i)
-			if files := strings.Split(*probe, ","); i >= 1 && i <= len(files) {
-				http.ServeFile(w, r, filepath.Join(filepath.Dir(files[i-1]), path.Base(r.URL.Path)))
+			if file := probeFile(r.URL.Path); file != "" {
+				if path.Ext(file) == ".js" {
+					w.Header().Set("Content-Type", "text/javascript")
+				}
+				http.ServeFile(w, r, file)
 			}
 			return
 		case strings.HasPrefix(r.URL.Path, "/probe"):
@@ -254,6 +246,22 @@ func printTraced(results []result) {
 		fmt.Printf(" %s %.1f ms (rounds %.1f);", v, sum/float64(len(per[v])), per[v])
 	}
 	fmt.Println()
+}
+
+// probeFile is the file a probe page asks for at urlPath (/probeN/NAME):
+// probe.js is the N-th -probe script, any other name a file from that
+// script's directory; "" when there is no N-th script.
+func probeFile(urlPath string) string {
+	var i int
+	fmt.Sscanf(urlPath, "/probe%d/", &i)
+	files := strings.Split(*probe, ",")
+	if i < 1 || i > len(files) {
+		return ""
+	}
+	if name := path.Base(urlPath); name != "probe.js" {
+		return filepath.Join(filepath.Dir(files[i-1]), name)
+	}
+	return files[i-1]
 }
 
 // page is the test page: a long article with a button, SPA-capable.

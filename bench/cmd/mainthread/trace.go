@@ -193,7 +193,7 @@ func (rec *recorder) entries() (sums, inside map[string]float64, total float64) 
 	return counted(sums, ""), counted(inside, "inside "), total
 }
 
-var traceInside = flag.String("trace-inside", "", "with -trace: also print, by name, the events inside the entries with this label (\"EventDispatch pointermove\")")
+var traceInside = flag.String("trace-inside", "", "with -trace: also print, by name, the events inside the entries with this label (\"EventDispatch mousemove\"; V8's calls need -trace-v8)")
 
 // traceUnit names the time the trace's figures are: wall or CPU.
 func traceUnit() string {
