@@ -28,7 +28,9 @@
 //     is the samples whose top frame is tracker code. The longest run of
 //     consecutive tracker samples bounds the longest tracker task;
 //   - Performance.getMetrics' ScriptDuration and TaskDuration for the tab,
-//     tag against baseline (everything on the main thread, noise included),
+//     tag against baseline (everything on the main thread, noise included;
+//     ScriptDuration also split at the start of the input, a second after
+//     the modules loaded: the load's and the session's),
 //     and its ThreadTime (main-thread CPU time: not inflated when other
 //     processes preempt the tab, but it includes rendering work, which
 //     varies from run to run) and V8CompileDuration;
@@ -102,6 +104,7 @@ type result struct {
 	longestRun               float64 // ms of consecutive tracker samples
 	profiled                 float64 // ms covered by samples
 	script, task             float64 // ms, Performance.getMetrics
+	loadScript               float64 // ms, ScriptDuration when the session's input began: the page's load
 	thread, compile          float64 // ms, Performance.getMetrics: main-thread CPU time, V8 compilation
 	traced                   float64 // ms in main-thread script entries, by the trace
 	longTasks                []float64
@@ -172,14 +175,14 @@ func run(duration time.Duration, moves, rounds int, variants []string) error {
 		}
 	}
 	fmt.Printf("session %v, %d mouse moves, scroll every 1 s, click and custom event every 1.5 s, SPA navigation every 3 s; profiler interval %d µs (0: off)\n\n", duration, moves, *interval)
-	fmt.Println("| page | tracker ms (inclusive) | tracker ms (self) | longest tracker run ms | ScriptDuration ms | TaskDuration ms | long tasks > 50 ms | requests to /e |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---|---:|")
+	fmt.Println("| page | tracker ms (inclusive) | tracker ms (self) | longest tracker run ms | ScriptDuration ms | of which load / session | TaskDuration ms | long tasks > 50 ms | requests to /e |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---|---:|")
 	for _, r := range results {
 		lt := "0"
 		if len(r.longTasks) > 0 {
 			lt = fmt.Sprintf("%d (%v ms)", len(r.longTasks), r.longTasks)
 		}
-		fmt.Printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %d |", r.variant, r.trackerIncl, r.trackerSelf, r.longestRun, r.script, r.task, lt, r.sends)
+		fmt.Printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f | %s | %d |", r.variant, r.trackerIncl, r.trackerSelf, r.longestRun, r.script, r.loadScript, r.script-r.loadScript, r.task, lt, r.sends)
 		if *traceTop > 0 {
 			fmt.Printf(" trace %.1f ms", r.traced)
 		}
@@ -334,6 +337,16 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 			return r, err
 		}
 	}
+	// ScriptDuration so far, a second later, is the load's (the tag's
+	// start, its first send, the add-on's).
+	time.Sleep(time.Second)
+	if err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		m, err := performance.GetMetrics().Do(ctx)
+		r.loadScript = metric(m, "ScriptDuration")
+		return err
+	})); err != nil {
+		return r, err
+	}
 	// The script: events due at fixed offsets, dispatched in order.
 	start := time.Now()
 	step := duration / time.Duration(moves)
@@ -409,24 +422,27 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 	if err != nil {
 		return r, err
 	}
-	for _, m := range metrics {
-		switch m.Name {
-		case "ScriptDuration":
-			r.script = m.Value * 1000
-		case "TaskDuration":
-			r.task = m.Value * 1000
-		case "ThreadTime":
-			r.thread = m.Value * 1000
-		case "V8CompileDuration":
-			r.compile = m.Value * 1000
-		}
-	}
+	r.script = metric(metrics, "ScriptDuration")
+	r.task = metric(metrics, "TaskDuration")
+	r.thread = metric(metrics, "ThreadTime")
+	r.compile = metric(metrics, "V8CompileDuration")
 	r.longTasks = long
 	r.sends = sends
 	if prof != nil {
 		analyse(prof, colURL, source(colURL), &r)
 	}
 	return r, nil
+}
+
+// metric is the named Performance metric in ms (a duration's seconds), 0
+// when absent.
+func metric(metrics []*performance.Metric, name string) float64 {
+	for _, m := range metrics {
+		if m.Name == name {
+			return m.Value * 1000
+		}
+	}
+	return 0
 }
 
 // tracker reports whether a frame is the tracker's: the loader's script,

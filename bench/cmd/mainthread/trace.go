@@ -135,7 +135,7 @@ func (rec *recorder) entries() (sums, inside map[string]float64, total float64) 
 	byStart(evs)
 	byStart(all)
 	sums, inside = map[string]float64{}, map[string]float64{}
-	counts := map[string]float64{}
+	counts, wall := map[string]float64{}, map[string]float64{}
 	end := map[[2]int]float64{} // per thread: where the current outermost entry ends
 	var outer []traceEvent
 	for _, e := range evs {
@@ -156,6 +156,7 @@ func (rec *recorder) entries() (sums, inside map[string]float64, total float64) 
 			}
 		}
 		counts[label]++
+		wall[label] += e.Dur / 1000
 		if *traceCPU {
 			sums[label] += e.TDur / 1000
 			total += e.TDur / 1000
@@ -186,7 +187,12 @@ func (rec *recorder) entries() (sums, inside map[string]float64, total float64) 
 	counted := func(m map[string]float64, prefix string) map[string]float64 {
 		out := map[string]float64{}
 		for k, v := range m {
-			out[fmt.Sprintf("%s (%.0f×)", k, counts[prefix+k])] = v
+			label := fmt.Sprintf("%s (%.0f×)", k, counts[prefix+k])
+			if *traceCPU && prefix == "" {
+				// CPU against wall: what the thread waited or lost the core.
+				label = fmt.Sprintf("%s (%.0f×, wall %.1f ms)", k, counts[k], wall[k])
+			}
+			out[label] = v
 		}
 		return out
 	}
