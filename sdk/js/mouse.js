@@ -20,11 +20,14 @@
  * stays until it has them while the pointer is still. The heatmap's movement
  * layer counts these samples, and the bot score knows the gaps: the first move
  * after one is marked, so it is no pause, jump or step, and a click whose
- * approach went unseen counts neither way (package mouse, bot.go). Each move of a slice
- * (browsers dispatch it once a frame; the module drops a sample less than 8 ms
- * after the last) is written as numbers into the module's input buffer, without
- * a call into it and with its target's anchor kept until the page scrolls or
- * resizes (or 10 s); the module takes up to 64 of them in one call, when the
+ * approach went unseen counts neither way (package mouse, bot.go). The listener
+ * only keeps each move of a slice (browsers dispatch it once a frame; the module
+ * drops a sample less than 8 ms after the last) with its target: the slice's
+ * moves are written at its end, or before any other observation (a click, a
+ * scroll, a page change, a call into the module), as numbers into the module's
+ * input buffer, each with its target's anchor kept until the page scrolls or
+ * resizes (or 10 s). (Doing the work at each move cost a third more, session 8
+ * in bench/RESULTS.md.) The module takes up to 64 of them in one call, when the
  * buffer is full or before any other observation (a click, a scroll, a
  * mutation, the 2-s tick), so that it sees everything in time order. The DOM is
  * observed for mutations (an answer to a click) only from a click until a tick
@@ -59,11 +62,13 @@
   // what it does with the move (a slice at every tick cost as much again
   // as the rest of the add-on and the tag together, bench/RESULTS.md). moves
   // counts the slice's moves; opened is when a slice began after a gap
-  // (0: none), whose first move has flag 8 and the time since then.
+  // (0: none), whose first move has flag 8 and the time since then; kept
+  // holds the moves not yet written, each event then its target.
   var SLICE = 16;
   var moves = 0;
   var opened = 0;
   var listening;
+  var kept = [];
   // Whether the slice's moves are a mouse's: a tap's mousemove stands for
   // a touch (sourceCapabilities, read once a slice: its getter makes an
   // object each time).
@@ -96,6 +101,7 @@
   // (kind 0 returns an id).
   function feed(kind, a, b, c, d) {
     try {
+      written();
       var now = performance.now();
       n = x.mouse_feed(4, now, n);
       var len = kind != 4 && x.mouse_feed(kind, now, a, b, c, d);
@@ -154,7 +160,7 @@
   }
 
   // pointer writes a pointer event's record: its time, page and client
-  // coordinates, its target's anchor, flags (1 a mouse made it: the bot
+  // coordinates, its target t's anchor, flags (1 a mouse made it: the bot
   // score takes mice only; a click is a pointer event that says so, and a
   // keyboard's has detail 0; a move is a mouse's unless the browser said
   // its slice's first stands for a touch's, as the mousemove of a tap
@@ -164,11 +170,11 @@
   // once, movement when rec is full or before anything else.
   // (Page coordinates are the client's plus the scroll offsets, two
   // getters fewer; the record is written in place, without an array.)
-  function pointer(ev, flags, held) {
+  function pointer(ev, t, flags, held) {
     var click = flags & 2;
     var cx = ev.clientX;
     var cy = ev.clientY;
-    var a = anchor(ev.target, click);
+    var a = anchor(t, click);
     var i = n++ * 12;
     rec[i] = ev.timeStamp;
     rec[i + 1] = cx + sx;
@@ -181,21 +187,32 @@
     if (click || n > 63) feed(4);
   }
 
-  // move, the mousemove listener, ends its slice after SLICE moves.
+  // move, the mousemove listener, keeps the move and its target (an
+  // event's target is cleared after its dispatch when it is in a shadow
+  // tree), and ends its slice after SLICE moves.
   function move(ev) {
-    var flags = opened ? 8 : 0;
-    if (!moves) mouse = !ev.sourceCapabilities?.firesTouchEvents;
-    if (++moves >= SLICE) {
-      flags |= 16;
-      listen(0);
+    moves++ || (mouse = !ev.sourceCapabilities?.firesTouchEvents);
+    kept.push(ev, ev.target);
+    if (moves >= SLICE) listen(0);
+  }
+
+  // written writes the kept moves into rec, in order, and forgets them:
+  // at a slice's end (end: its last has flag 16), before a click, a scroll
+  // or a page change is seen, and before any call into the module. (A
+  // nested call finds none left.)
+  function written(end) {
+    var k = kept;
+    kept = [];
+    for (var i = 0; i < k.length; i += 2) {
+      pointer(k[i], k[i + 1], (opened ? 8 : 0) | (end && i == k.length - 2 ? 16 : 0), opened && k[i].timeStamp - opened);
+      opened = 0;
     }
-    pointer(ev, flags, opened && ev.timeStamp - opened);
-    opened = 0;
   }
 
   // listen starts a slice (on: at a tick; the count starts again when
-  // the last is still open) or ends it.
+  // the last is still open) or ends it, after writing the moves kept.
   function listen(on) {
+    written(!on);
     if (on && !listening) opened = performance.now();
     if (on != listening) window[on ? 'addEventListener' : 'removeEventListener']('mousemove', move, opts);
     listening = on;
@@ -205,6 +222,7 @@
   function page() {
     var p = location.pathname;
     if (p != path) {
+      written();
       path = p;
       els = new WeakMap();
       seen = new WeakMap();
@@ -234,6 +252,7 @@
       listen(1);
       opened = 0; // the first slice follows no gap
       on(window, 'scroll', () => {
+        written();
         seen = new WeakMap(); // a fixed element's box moves in the document
         sx = scrollX;
         sy = scrollY;
@@ -249,7 +268,8 @@
         var t = ev.target;
         var plain = t.closest && !t.closest(ACTIVE) && getComputedStyle(t).cursor != 'pointer';
         watch(ev);
-        pointer(ev, plain ? 6 : 2, down ? ev.timeStamp - down : -1);
+        written();
+        pointer(ev, t, plain ? 6 : 2, down ? ev.timeStamp - down : -1);
         down = 0;
       });
       observer = new MutationObserver(() => {
