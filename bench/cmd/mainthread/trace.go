@@ -145,16 +145,7 @@ func (rec *recorder) entries() (sums, inside map[string]float64, total float64) 
 		}
 		outer = append(outer, e)
 		end[thread] = e.Ts + e.Dur
-		label := e.Name
-		switch d := e.Args.Data; {
-		case d.Type != "":
-			label += " " + d.Type
-		case d.URL != "":
-			label += " " + path.Base(d.URL)
-			if d.FunctionName != "" {
-				label += " " + d.FunctionName
-			}
-		}
+		label := entryLabel(e)
 		counts[label]++
 		wall[label] += e.Dur / 1000
 		if *traceCPU {
@@ -167,7 +158,7 @@ func (rec *recorder) entries() (sums, inside map[string]float64, total float64) 
 	}
 	if *traceInside != "" {
 		for _, o := range outer {
-			if o.Name+" "+o.Args.Data.Type != *traceInside {
+			if entryLabel(o) != *traceInside {
 				continue
 			}
 			// (all is sorted by start: only the events from o's start on.)
@@ -199,7 +190,23 @@ func (rec *recorder) entries() (sums, inside map[string]float64, total float64) 
 	return counted(sums, ""), counted(inside, "inside "), total
 }
 
-var traceInside = flag.String("trace-inside", "", "with -trace: also print, by name, the events inside the entries with this label (\"EventDispatch mousemove\"; V8's calls need -trace-v8)")
+// entryLabel names an outermost script entry: its kind and what it ran
+// for (an event's type, a script's file and function).
+func entryLabel(e traceEvent) string {
+	label := e.Name
+	switch d := e.Args.Data; {
+	case d.Type != "":
+		label += " " + d.Type
+	case d.URL != "":
+		label += " " + path.Base(d.URL)
+		if d.FunctionName != "" {
+			label += " " + d.FunctionName
+		}
+	}
+	return label
+}
+
+var traceInside = flag.String("trace-inside", "", "with -trace: also print, by name, the events inside the entries with this label as printed (\"EventDispatch mousemove\", \"EvaluateScript crumbless.js\"; V8's calls need -trace-v8)")
 
 // traceUnit names the time the trace's figures are: wall or CPU.
 func traceUnit() string {
