@@ -164,9 +164,11 @@
 // score its first 30 samples within 4 s, then from every third tick),
 // since every dispatch to a listener costs the page, whatever the
 // listener does (and mouse events, not pointer events, which the browser
-// dispatches only to a page that listens for one); it writes each sample
-// into the module's memory without a call, and the module takes up to 64
-// in one call before the next observation (wasm/cmd/mouse). The heatmap's
+// dispatches only to a page that listens for one); the listener only keeps
+// the event, and the slice's samples are written into the module's memory
+// together, without a call, at the slice's end or before any other
+// observation; the module takes up to 64 in one call before the next
+// observation (wasm/cmd/mouse). The heatmap's
 // movement layer counts the slices' samples, about one move in 24 of
 // continuous movement.
 // The DOM is observed for mutations (which answer a click) only from a

@@ -41,7 +41,8 @@
 // some of its 2-s ticks: mouse.Slice) and writes one record per
 // mousemove of a slice (browsers dispatch it once a frame; mouse.Tab
 // drops a sample less than 8 ms after the last) without calling the
-// module, and hands them
+// module, at the slice's end or before any other observation, and hands
+// them
 // over with kind 4 when 64 wait, at a click and before any other
 // observation, so that the module sees everything in time order.
 //
