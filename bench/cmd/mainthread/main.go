@@ -3,7 +3,7 @@
 // without the tag in the same run.
 //
 //	go run ./bench/cmd/mainthread [-duration 30s] [-rounds 1] [-mouse] [-interval 100] [-top 15] [-where 15]
-//	    [-trace 15 [-trace-cpu] [-trace-inside "EventDispatch mousemove"]] [-probe a.js,b.js]
+//	    [-trace 15 [-trace-cpu] [-trace-inside "EventDispatch mousemove"]] [-trace-load] [-probe a.js,b.js]
 //	    [-scrolls=false] [-clicks=false] [-views=false]
 //
 // -top N prints the N frames with the most tracker samples; -where N the N
@@ -42,7 +42,10 @@
 //     or with -trace-cpu their CPU time (not inflated when other processes
 //     take the core); -trace-inside names what runs inside one kind of
 //     entry. An event dispatch counts the browser's own dispatch work too,
-//     so the baseline page has some; compare a label across pages.
+//     so the baseline page has some; compare a label across pages. With
+//     -trace-load only the load is traced, for its CPU time, which the
+//     page's thread losing the core at load does not inflate as it does
+//     ScriptDuration; the session, untraced, keeps its ScriptDuration.
 //
 // -probe pages run a script of their own in place of the tag, with any
 // other file it asks for served from the script's directory; a probe may
@@ -83,6 +86,9 @@ func main() {
 	rounds := flag.Int("rounds", 1, "baseline/tag pairs, alternated")
 	mouse := flag.Bool("mouse", false, "also run the tag with data-mouse (the mouse add-on), after each pair")
 	flag.Parse()
+	if *traceLoad {
+		*traceCPU = true
+	}
 	variants := []string{"baseline", "tag"}
 	if *mouse {
 		variants = append(variants, "mouse")
@@ -183,7 +189,7 @@ func run(duration time.Duration, moves, rounds int, variants []string) error {
 			lt = fmt.Sprintf("%d (%v ms)", len(r.longTasks), r.longTasks)
 		}
 		fmt.Printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f | %s | %d |", r.variant, r.trackerIncl, r.trackerSelf, r.longestRun, r.script, r.loadScript, r.script-r.loadScript, r.task, lt, r.sends)
-		if *traceTop > 0 {
+		if traced() {
 			fmt.Printf(" trace %.1f ms", r.traced)
 		}
 		fmt.Println()
@@ -217,7 +223,7 @@ func run(duration time.Duration, moves, rounds int, variants []string) error {
 		fmt.Printf("With data-mouse: tracker and add-on %.1f ms inclusive (%+.1f ms over the tag alone); ScriptDuration %.1f ms (%+.1f ms), TaskDuration %.1f ms (%+.1f ms) against the tag alone.\n",
 			m.trackerIncl, m.trackerIncl-t.trackerIncl, m.script, m.script-t.script, m.task, m.task-t.task)
 	}
-	if *traceTop > 0 {
+	if traced() {
 		printTraced(results)
 	}
 	return nil
@@ -316,7 +322,7 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 		setup = append(setup, profiler.Enable(), profiler.SetSamplingInterval(*interval), profiler.Start())
 	}
 	var rec *recorder
-	if *traceTop > 0 {
+	if traced() {
 		if rec, err = startTrace(ctx); err != nil {
 			return r, err
 		}
@@ -346,6 +352,13 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 		return err
 	})); err != nil {
 		return r, err
+	}
+	if *traceLoad {
+		if err := rec.stop(ctx); err != nil {
+			return r, err
+		}
+		r.traced = printTrace(variant+" (load)", rec, *traceTop)
+		rec = nil
 	}
 	// The script: events due at fixed offsets, dispatched in order.
 	start := time.Now()

@@ -16,6 +16,11 @@ import (
 
 var traceTop = flag.Int("trace", 0, "record a Chromium trace of each session and print the N main-thread entries into script (event dispatches by type, timers, callbacks by script, microtasks, compiles) with the most time")
 
+var traceLoad = flag.Bool("trace-load", false, "trace the load only, up to the session's first move, and take its CPU time (-trace-cpu): the session goes untraced, so its ScriptDuration carries no tracer overhead; with -trace N, print the load's N largest entries")
+
+// traced reports whether sessions are traced, whole or their load.
+func traced() bool { return *traceTop > 0 || *traceLoad }
+
 var traceCPU = flag.Bool("trace-cpu", false, "with -trace: the main thread's CPU time in each entry (the trace's tdur) rather than its wall time")
 
 var traceV8 = flag.Bool("trace-v8", false, "with -trace: also record V8's own categories (v8.callFunction, compiles, interrupts: what -trace-inside can show inside a listener call), which add tens of µs to every call into script")
