@@ -26,8 +26,8 @@
  * moves are written at its end, or before any other observation (a click, a
  * scroll, a page change, a call into the module), as numbers into the module's
  * input buffer, each with its target's anchor kept until the page scrolls or
- * resizes (or 10 s). (Doing the work at each move cost a third more, session 8
- * in bench/RESULTS.md.) The module takes up to 64 of them in one call, when the
+ * resizes (or 10 s). (Doing the work at each move cost about 1.3 ms more in a
+ * 30-s session, session 8 in bench/RESULTS.md.) The module takes up to 64 of them in one call, when the
  * buffer is full or before any other observation (a click, a scroll, a
  * mutation, the 2-s tick), so that it sees everything in time order. The DOM is
  * observed for mutations (an answer to a click) only from a click until a tick

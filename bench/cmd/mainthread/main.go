@@ -86,9 +86,6 @@ func main() {
 	rounds := flag.Int("rounds", 1, "baseline/tag pairs, alternated")
 	mouse := flag.Bool("mouse", false, "also run the tag with data-mouse (the mouse add-on), after each pair")
 	flag.Parse()
-	if *traceLoad {
-		*traceCPU = true
-	}
 	variants := []string{"baseline", "tag"}
 	if *mouse {
 		variants = append(variants, "mouse")

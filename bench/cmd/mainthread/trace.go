@@ -21,6 +21,10 @@ var traceLoad = flag.Bool("trace-load", false, "trace the load only, up to the s
 // traced reports whether sessions are traced, whole or their load.
 func traced() bool { return *traceTop > 0 || *traceLoad }
 
+// cpuTime reports whether traced entries are summed as CPU time (the
+// load's always are) rather than wall time.
+func cpuTime() bool { return *traceCPU || *traceLoad }
+
 var traceCPU = flag.Bool("trace-cpu", false, "with -trace: the main thread's CPU time in each entry (the trace's tdur) rather than its wall time")
 
 var traceV8 = flag.Bool("trace-v8", false, "with -trace: also record V8's own categories (v8.callFunction, compiles, interrupts: what -trace-inside can show inside a listener call), which add tens of µs to every call into script")
@@ -153,7 +157,7 @@ func (rec *recorder) entries() (sums, inside map[string]float64, total float64) 
 		label := entryLabel(e)
 		counts[label]++
 		wall[label] += e.Dur / 1000
-		if *traceCPU {
+		if cpuTime() {
 			sums[label] += e.TDur / 1000
 			total += e.TDur / 1000
 		} else {
@@ -183,12 +187,12 @@ func (rec *recorder) entries() (sums, inside map[string]float64, total float64) 
 	counted := func(m map[string]float64, prefix string) map[string]float64 {
 		out := map[string]float64{}
 		for k, v := range m {
-			label := fmt.Sprintf("%s (%.0f×)", k, counts[prefix+k])
-			if *traceCPU && prefix == "" {
+			label := fmt.Sprintf("%s (%.0f×", k, counts[prefix+k])
+			if cpuTime() && prefix == "" {
 				// CPU against wall: what the thread waited or lost the core.
-				label = fmt.Sprintf("%s (%.0f×, wall %.1f ms)", k, counts[k], wall[k])
+				label += fmt.Sprintf(", wall %.1f ms", wall[k])
 			}
-			out[label] = v
+			out[label+")"] = v
 		}
 		return out
 	}
@@ -215,7 +219,7 @@ var traceInside = flag.String("trace-inside", "", "with -trace: also print, by n
 
 // traceUnit names the time the trace's figures are: wall or CPU.
 func traceUnit() string {
-	if *traceCPU {
+	if cpuTime() {
 		return "CPU"
 	}
 	return "wall"

@@ -15,7 +15,7 @@ import (
 // and last moves and the bot score's handling of the gaps (clicks whose
 // approach went unseen, pauses only inside slices) take about 330 bytes;
 // 6,400 until the listener kept a slice's moves to write them at its end
-// (about 70 bytes for 1.5 ms less of main thread in a 30-s session,
+// (about 70 bytes for 1.3 ms less of main thread in a 30-s session,
 // bench/RESULTS.md, session 8).
 var addonBudgets = map[string]int{"banner": 6_000, "mouse": 6_500}
 
