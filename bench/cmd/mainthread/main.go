@@ -29,8 +29,8 @@
 //     consecutive tracker samples bounds the longest tracker task;
 //   - Performance.getMetrics' ScriptDuration and TaskDuration for the tab,
 //     tag against baseline (everything on the main thread, noise included;
-//     ScriptDuration also split at the start of the input, a second after
-//     the modules loaded: the load's and the session's),
+//     ScriptDuration also split at the start of the input, after -load
+//     (3 s) of page load: the load's and the session's),
 //     and its ThreadTime (main-thread CPU time: not inflated when other
 //     processes preempt the tab, but it includes rendering work, which
 //     varies from run to run) and V8CompileDuration;
@@ -70,7 +70,6 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/cdproto/profiler"
 	"github.com/chromedp/cdproto/runtime"
@@ -308,13 +307,10 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 	}
 	ctx, cancel := chromedp.NewContext(parent, chromedp.WithTargetID(id))
 	defer cancel()
-	sends := 0
-	chromedp.ListenTarget(ctx, func(ev any) {
-		if e, ok := ev.(*network.EventRequestWillBeSent); ok && strings.HasSuffix(e.Request.URL, "/e") {
-			sends++
-		}
-	})
-	setup := []chromedp.Action{network.Enable(), performance.Enable()}
+	// (No Network domain: its agent runs in the page at every request,
+	// inside the tracker's fetch() calls. The sends are counted from the
+	// page's resource timing at the end.)
+	setup := []chromedp.Action{performance.Enable()}
 	if *interval > 0 {
 		setup = append(setup, profiler.Enable(), profiler.SetSamplingInterval(*interval), profiler.Start())
 	}
@@ -328,27 +324,24 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 	if err != nil {
 		return r, err
 	}
-	if variant == "tag" || variant == "mouse" {
-		if err := chromedp.Run(ctx, chromedp.Poll(`performance.getEntriesByType('resource').some(e => e.name.endsWith('.wasm') && e.responseEnd > 0)`, nil,
-			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-			return r, err
-		}
-	}
-	if variant == "mouse" {
-		if err := chromedp.Run(ctx, chromedp.Poll(`performance.getEntriesByType('resource').some(e => /\/mouse\.[0-9a-f]+\.wasm$/.test(e.name) && e.responseEnd > 0)`, nil,
-			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-			return r, err
-		}
-	}
-	// ScriptDuration so far, a second later, is the load's (the tag's
-	// start, its first send, the add-on's).
-	time.Sleep(time.Second)
-	if err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
-		m, err := performance.GetMetrics().Do(ctx)
-		r.loadScript = metric(m, "ScriptDuration")
-		return err
-	})); err != nil {
+	// The load: every page gets the same time, with no script of the
+	// bench's in it, and then one check that the modules are there (the
+	// add-on's is asked for when the browser is idle after the first
+	// pageview). ScriptDuration by then is the load's: the tag's start,
+	// its first send, the add-on's start.
+	time.Sleep(*load)
+	var loaded string
+	if err := chromedp.Run(ctx,
+		chromedp.Evaluate(`performance.getEntriesByType('resource').filter(e => e.name.endsWith('.wasm') && e.responseEnd > 0).map(e => e.name.split('/').pop().split('.')[0]).sort().join()`, &loaded),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			m, err := performance.GetMetrics().Do(ctx)
+			r.loadScript = metric(m, "ScriptDuration")
+			return err
+		})); err != nil {
 		return r, err
+	}
+	if want, ok := map[string]string{"tag": "tracker", "mouse": "mouse,tracker"}[variant]; ok && loaded != want {
+		return r, fmt.Errorf("after %v of load the page has the modules %q, not %q", *load, loaded, want)
 	}
 	if *traceLoad {
 		if err := rec.stop(ctx); err != nil {
@@ -420,6 +413,7 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 			return err
 		}),
 		chromedp.Evaluate(`window.__long`, &long),
+		chromedp.Evaluate(`performance.getEntriesByType('resource').filter(e => e.name.endsWith('/e')).length`, &r.sends),
 		chromedp.ActionFunc(func(ctx context.Context) error {
 			// A probe may leave its own timings in window.__t.
 			var t string
@@ -437,7 +431,6 @@ func session(parent context.Context, url, colURL, variant string, duration time.
 	r.thread = metric(metrics, "ThreadTime")
 	r.compile = metric(metrics, "V8CompileDuration")
 	r.longTasks = long
-	r.sends = sends
 	if prof != nil {
 		analyse(prof, colURL, source(colURL), &r)
 	}
@@ -592,5 +585,7 @@ var interval = flag.Int64("interval", 100, "profiler sampling interval in µs; 0
 var top = flag.Int("top", 0, "print the N frames with the most samples in tracker stacks")
 
 var where = flag.Int("where", 0, "print the N loader functions (by position in crumbless.js) with the most tracker samples, what they call included")
+
+var load = flag.Duration("load", 3*time.Second, "the page's load, before the session's first move: ScriptDuration by then is the load's")
 
 var probe = flag.String("probe", "", "also run a page with each of these scripts (comma-separated; deferred, as probe.js; data-api is the collector's /e) in place of the tag: to measure what a piece of code would cost")
