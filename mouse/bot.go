@@ -15,7 +15,7 @@ const (
 	minStrokes    = 2   // strokes before straightness counts
 	minClicks     = 2   // clicks whose approach is known before approach counts
 	noPauseRun    = 600 // moving samples without a pause that are no pauses
-	noPauseSlices = 8   // or slices with movement, all without a pause
+	noPauseSlices = 5   // or slices with movement, all without a pause (the add-on's fifth begins at 24 s)
 	minRegular    = 3   // click intervals (or pauses) before regularity counts
 	reasonShare   = 0.5 // a feature sets its reason at half its strength
 )

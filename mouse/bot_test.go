@@ -242,7 +242,7 @@ func TestBotSliced(t *testing.T) {
 
 // TestBotNoPausesSliced: a pointer that never stops is nopause whether it
 // is observed all the time or in slices, and a person who was still when a
-// slice began is not. (The add-on's eighth slice begins after 30 s.)
+// slice began is not. (The add-on's fifth slice begins at 24 s.)
 func TestBotNoPausesSliced(t *testing.T) {
 	s := newSession(1)
 	for i := range 40 * 60 { // 40 s of a Lissajous figure, one sample a frame

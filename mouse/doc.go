@@ -101,8 +101,8 @@
 //     displacement is their path length (over 0.998 on average), and the
 //     mean turning between successive steps (|a×b| / |a||b|, below 0.01).
 //     ReasonStraight ("straight").
-//   - pauses: 600 moving samples, or 8 slices with movement (the
-//     add-on's take 30 s), without a pause (a gap over 100 ms between
+//   - pauses: 600 moving samples, or 5 slices with movement (the
+//     add-on's take 24 s), without a pause (a gap over 100 ms between
 //     samples, or a slice whose first sample came over 100 ms after it
 //     began) (ReasonNoPauses, "nopause"); pause durations with a
 //     coefficient of variation below 0.05 count as regular timing.
@@ -161,7 +161,7 @@
 // them at a page change and when the page is hidden or left. Movement
 // costs the page little: the script listens for mousemove only in slices
 // (16 moves from the start and the 2-s ticks 1 and 2, which give the bot
-// score its first 30 samples within 4 s, then from every third tick),
+// score its first 30 samples within 4 s, then from every sixth tick),
 // since every dispatch to a listener costs the page, whatever the
 // listener does (and mouse events, not pointer events, which the browser
 // dispatches only to a page that listens for one); the listener only keeps
@@ -169,8 +169,8 @@
 // together, without a call, at the slice's end or before any other
 // observation; the module takes up to 64 in one call before the next
 // observation (wasm/cmd/mouse). The heatmap's
-// movement layer counts the slices' samples, about one move in 24 of
-// continuous movement.
+// movement layer counts the slices' samples, after the first 4 s about
+// one move in 45 of continuous movement.
 // The DOM is observed for mutations (which answer a click) only from a
 // click until a tick over DeadMillis after the last click.
 //

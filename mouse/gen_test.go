@@ -19,7 +19,7 @@ type sample struct {
 
 // sliced observes samples as the add-on's script does (sdk/js/mouse.js):
 // it listens for movement from the start, stops after n moves, and
-// listens again at the 2-s ticks 1 and 2 and then at every third tick (a
+// listens again at the 2-s ticks 1 and 2 and then at every sixth tick (a
 // slice), taking the count from 0 again when it still listens. Clicks are
 // always observed.
 func sliced(in []sample, n int) []sample {
@@ -31,7 +31,7 @@ func sliced(in []sample, n int) []sample {
 	tick, ticks := in[0].t+2000, 1
 	for _, m := range in {
 		for ; tick <= m.t; tick, ticks = tick+2000, ticks+1 {
-			if ticks > 2 && ticks%3 != 0 {
+			if ticks > 2 && ticks%6 != 0 {
 				continue
 			}
 			if !listening {

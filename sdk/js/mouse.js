@@ -14,9 +14,10 @@
  * it does. (Mouse events, not pointer events: a listener of any pointer event
  * has the browser dispatch them all, every move included, on top of the mouse
  * events it dispatches anyway.) At the start, at the first two 2-s ticks (the
- * bot score has its first 30 samples within 4 s) and then at every third tick
- * the listener is attached; it removes itself after 16 moves (about a quarter
- * of a second of movement: one move in 24 of continuous movement is seen), or
+ * bot score has its first 30 samples within 4 s) and then at every sixth tick
+ * (12 s) the listener is attached; it removes itself after 16 moves (about a
+ * quarter of a second of movement: after the first 4 s, one move in 45 of
+ * continuous movement is seen), or
  * stays until it has them while the pointer is still. The heatmap's movement
  * layer counts these samples, and the bot score knows the gaps: the first move
  * after one is marked, so it is no pause, jump or step, and a click whose
@@ -56,11 +57,14 @@
   var docH = 0;
   var ticks = 0;
   // Movement is observed in slices: the mousemove listener is attached at
-  // the start, at ticks 1 and 2 and then at every third tick (6 s), and
+  // the start, at ticks 1 and 2 and then at every sixth tick (12 s), and
   // removes itself after SLICE moves, or stays until it has them while the
   // pointer is still: a dispatch to a listener costs the page more than
   // what it does with the move (a slice at every tick cost as much again
-  // as the rest of the add-on and the tag together, bench/RESULTS.md). moves
+  // as the rest of the add-on and the tag together; one at every third,
+  // 2 ms more in a 30-s session than now, bench/RESULTS.md). The heatmap
+  // sums many visitors' samples, so fewer of each visitor's are as true of
+  // where people move, and the bot score has its first 48 by 4 s. moves
   // counts the slice's moves; opened is when a slice began after a gap
   // (0: none), whose first move has flag 8 and the time since then; kept
   // holds the moves not yet written, each event then its target.
@@ -300,11 +304,11 @@
       // Signals every 2 s, the heatmap and the bot score every 30 s (each
       // flush costs the page a send's share; a page left sooner sends them
       // when it goes); boxes are read again every 10 s; a slice of movement
-      // begins at ticks 1 and 2, then at every third; and the DOM is no
+      // begins at ticks 1 and 2, then at every sixth; and the DOM is no
       // longer observed when the last click's window closed.
       setInterval(() => {
         if (++ticks % 5 == 0) seen = new WeakMap();
-        (ticks > 2 && ticks % 3) || listen(1);
+        (ticks > 2 && ticks % 6) || listen(1);
         if (clicked && performance.now() - clicked > 1000) {
           observer.disconnect();
           clicked = 0;
