@@ -40,14 +40,6 @@
   var api = data('api') || new URL('/e', script.src).href;
   var ID = 'crumbless_id';
   var QUEUE = 'crumbless_queue';
-  // The policy and the visitor's region, fetched while the module compiles.
-  var policy = fetch(new URL('/c?site=' + encodeURIComponent(site), api), { credentials: 'omit' })
-    .then((r) => {
-      return r.ok ? r.text() : '';
-    })
-    .catch(() => {
-      return '';
-    });
   var queued = window.crumbless?.q || [];
   var held = [];
   var textEncoder = new TextEncoder();
@@ -64,9 +56,7 @@
   var lastActive = 0;
   var vitals = {};
   var exps = {}; // experiment: variant
-  // The time zone: Intl's first call loads its locale data, tens of ms of
-  // main thread; Temporal, where the browser has it, reads the zone alone.
-  var tz = window.Temporal ? Temporal.Now.timeZoneId() : Intl.DateTimeFormat().resolvedOptions().timeZone;
+  var tz; // the time zone, read at the start
   var prev; // the URL of the previous page record
   var allowed = list('query').split(',');
   // The ad platforms' click id parameters: the value is sent only under the
@@ -443,105 +433,126 @@
 
   var on = addEventListener;
   var imports = { crumbless: { send: send, store: store } };
-  // The module's bytes, then compiled: works whatever Content-Type the
-  // server gives it (instantiateStreaming needs application/wasm).
-  fetch(new URL('__CRUMBLESS_WASM__', script.src))
-    .then((response) => response.arrayBuffer())
-    .then((bytes) => WebAssembly.instantiate(bytes, imports))
-    .then((result) => {
-      if ((exports = result.instance.exports).crumbless_abi() != 3) return (exports = 0);
-      feed([
-        [1, site, crypto.getRandomValues(new Uint8Array(32)), 'downloads', list('downloads'), 'dev', data('dev') != null ? 1 : ''],
-        [6, navigator.globalPrivacyControl ? 1 : '', navigator.doNotTrack == '1' ? 1 : '', navigator.webdriver ? 1 : ''],
-        state(),
-        page('')
-      ]);
-      // The mouse add-on (data-mouse), after the first pageview, when idle.
-      if (data('mouse') != null)
-        (window.requestIdleCallback || setTimeout)(() => {
-          doc.head.append(Object.assign(doc.createElement('script'), { src: new URL('mouse.js', script.src) }));
-        });
-      // Consent Mode defaults depend on the region, which /c tells: its
-      // commands are held until the policy record, then follow it in one feed.
-      policy.then((text) => {
-        feed([[5, text]].concat(held));
-        held = 0;
+  // start reads the time zone, fetches the policy and the module, compiles
+  // it and feeds it the first pageview, once: tz says it has.
+  function start() {
+    if (tz) return;
+    // Intl's first call loads its locale data, tens of ms of main thread;
+    // Temporal, where the browser has it, reads the zone alone.
+    tz = window.Temporal ? Temporal.Now.timeZoneId() : Intl.DateTimeFormat().resolvedOptions().timeZone;
+    // The policy and the visitor's region, fetched while the module compiles.
+    var policy = fetch(new URL('/c?site=' + encodeURIComponent(site), api), { credentials: 'omit' })
+      .then((r) => {
+        return r.ok ? r.text() : '';
+      })
+      .catch(() => {
+        return '';
       });
-      // Consent Mode: the commands already in the dataLayer, then every push.
-      var dl = (window.dataLayer = window.dataLayer || []);
-      var push = dl.push;
-      dl.forEach(gcm);
-      dl.push = function () {
-        [].forEach.call(arguments, gcm);
-        return push.apply(dl, arguments);
-      };
-      if (typeof __tcfapi == 'function')
-        __tcfapi('addEventListener', 2, (d, ok) => {
-          if (ok && d)
-            feed([[7, d.gdprApplies == null ? '' : d.gdprApplies ? '1' : '0', d.eventStatus,
-              bits(d.publisher?.consents), bits(d.publisher?.legitimateInterests),
-              d.tcString]]);
-        });
-      if (typeof __gpp == 'function')
-        __gpp('addEventListener', (e) => {
-          var p = e?.pingData || {};
-          var u = {};
-          [].concat(p.parsedSections?.usnat).forEach((s) => {
-            Object.assign(u, s);
+    // The module's bytes, then compiled: works whatever Content-Type the
+    // server gives it (instantiateStreaming needs application/wasm).
+    fetch(new URL('__CRUMBLESS_WASM__', script.src))
+      .then((response) => response.arrayBuffer())
+      .then((bytes) => WebAssembly.instantiate(bytes, imports))
+      .then((result) => {
+        if ((exports = result.instance.exports).crumbless_abi() != 3) return (exports = 0);
+        feed([
+          [1, site, crypto.getRandomValues(new Uint8Array(32)), 'downloads', list('downloads'), 'dev', data('dev') != null ? 1 : ''],
+          [6, navigator.globalPrivacyControl ? 1 : '', navigator.doNotTrack == '1' ? 1 : '', navigator.webdriver ? 1 : ''],
+          state(),
+          page('')
+        ]);
+        // The mouse add-on (data-mouse), after the first pageview, when idle.
+        if (data('mouse') != null)
+          (window.requestIdleCallback || setTimeout)(() => {
+            doc.head.append(Object.assign(doc.createElement('script'), { src: new URL('mouse.js', script.src) }));
           });
-          feed([[8, p.signalStatus, u.SaleOptOut, u.SharingOptOut, u.TargetedAdvertisingOptOut,
-            u.Gpc ? '1' : '', p.gppString]]);
+        // Consent Mode defaults depend on the region, which /c tells: its
+        // commands are held until the policy record, then follow it in one feed.
+        policy.then((text) => {
+          feed([[5, text]].concat(held));
+          held = 0;
         });
-      queued.forEach(safeCall);
-      queued = 0;
-      // Single-page apps: history changes and hash routes. The Navigation
-      // API tells them all without wrapping the page's pushState and
-      // replaceState (whose own cost would run inside the tracker's frame).
-      if (window.navigation) navigation.addEventListener('currententrychange', moved);
-      else {
-        ['pushState', 'replaceState'].forEach((name) => {
-          var original = history[name];
-          history[name] = function () {
-            var r = original.apply(this, arguments);
-            moved();
-            return r;
-          };
+        // Consent Mode: the commands already in the dataLayer, then every push.
+        var dl = (window.dataLayer = window.dataLayer || []);
+        var push = dl.push;
+        dl.forEach(gcm);
+        dl.push = function () {
+          [].forEach.call(arguments, gcm);
+          return push.apply(dl, arguments);
+        };
+        if (typeof __tcfapi == 'function')
+          __tcfapi('addEventListener', 2, (d, ok) => {
+            if (ok && d)
+              feed([[7, d.gdprApplies == null ? '' : d.gdprApplies ? '1' : '0', d.eventStatus,
+                bits(d.publisher?.consents), bits(d.publisher?.legitimateInterests),
+                d.tcString]]);
+          });
+        if (typeof __gpp == 'function')
+          __gpp('addEventListener', (e) => {
+            var p = e?.pingData || {};
+            var u = {};
+            [].concat(p.parsedSections?.usnat).forEach((s) => {
+              Object.assign(u, s);
+            });
+            feed([[8, p.signalStatus, u.SaleOptOut, u.SharingOptOut, u.TargetedAdvertisingOptOut,
+              u.Gpc ? '1' : '', p.gppString]]);
+          });
+        queued.forEach(safeCall);
+        queued = 0;
+        // Single-page apps: history changes and hash routes. The Navigation
+        // API tells them all without wrapping the page's pushState and
+        // replaceState (whose own cost would run inside the tracker's frame).
+        if (window.navigation) navigation.addEventListener('currententrychange', moved);
+        else {
+          ['pushState', 'replaceState'].forEach((name) => {
+            var original = history[name];
+            history[name] = function () {
+              var r = original.apply(this, arguments);
+              moved();
+              return r;
+            };
+          });
+          on('popstate', moved);
+          on('hashchange', moved);
+        }
+        on('pageshow', (e) => {
+          if (e.persisted) feed([state(), page('restore')]); // back from the back/forward cache
         });
-        on('popstate', moved);
-        on('hashchange', moved);
-      }
-      on('pageshow', (e) => {
-        if (e.persisted) feed([state(), page('restore')]); // back from the back/forward cache
-      });
-      on('click', click, true);
-      on('auxclick', click, true);
-      on('submit', (e) => {
-        var f = e.target;
-        feed([[14, f.getAttribute('id') || f.getAttribute('name')].concat(content(f))]);
-      }, true);
-      ['focus', 'blur'].forEach((type) => {
-        on(type, () => {
-          feed([state()]);
+        on('click', click, true);
+        on('auxclick', click, true);
+        on('submit', (e) => {
+          var f = e.target;
+          feed([[14, f.getAttribute('id') || f.getAttribute('name')].concat(content(f))]);
+        }, true);
+        on('focus', () => feed([state()]));
+        on('blur', () => feed([state()]));
+        on('online', () => {
+          waiting.forEach((body) => {
+            waiting.delete(body);
+            deliver(body, 0);
+          });
         });
-      });
-      on('online', () => {
-        waiting.forEach((body) => {
-          waiting.delete(body);
-          deliver(body, 0);
+        // (Not mousemove: 2,000 moves cost the page more than they tell; not
+        // pointerdown: a listener of any pointer event has the browser
+        // dispatch them all, every move included; not mousedown: a click
+        // follows it, a tap's too, and click() tells the module.)
+        on('keydown', active, { passive: true, capture: true });
+        on('scroll', active, { passive: true, capture: true });
+        doc.addEventListener('visibilitychange', () => {
+          if (doc.visibilityState == 'hidden') hide();
+          else feed([state()]);
         });
-      });
-      // (Not mousemove: 2,000 moves cost the page more than they tell; not
-      // pointerdown: a listener of any pointer event has the browser
-      // dispatch them all, every move included; not mousedown: a click
-      // follows it, a tap's too, and click() tells the module.)
-      ['keydown', 'scroll'].forEach((type) => {
-        on(type, active, { passive: true, capture: true });
-      });
-      doc.addEventListener('visibilitychange', () => {
-        if (doc.visibilityState == 'hidden') hide();
-        else feed([state()]);
-      });
-      on('pagehide', hide);
-    })
-    .catch(() => {});
+        on('pagehide', hide);
+      })
+      .catch(() => {});
+  }
+
+  // The tracker starts when the page has loaded and the browser is idle,
+  // or 1.5 s after this script ran: its requests and its module's start do
+  // not compete with the page's own loading (at load they took about 5 ms
+  // more of the main thread, most of it waiting for the core:
+  // bench/RESULTS.md, session 9). Calls to crumbless() wait for it; a visit
+  // that ends before it is not counted.
+  setTimeout(start, 1500);
+  on('load', () => (window.requestIdleCallback || setTimeout)(start));
 })();

@@ -39,6 +39,7 @@ type line struct {
 	Warnings      int
 	WasmFetches   int
 	PolicyFetch   *struct{ URL, Credentials string }
+	Early         int // the module's and the policy's fetches made while the loader's script ran
 	DataLayerPush int
 	// How long one crumbless('event', ...) call took, in real time.
 	SpacedMillis, WordMillis float64
@@ -59,8 +60,9 @@ type options struct {
 	Referrer  string            `json:"referrer,omitempty"`
 	Offline   bool              `json:"offline,omitempty"`
 	Webdriver bool              `json:"webdriver,omitempty"`
-	Inputs    []string          `json:"inputs,omitempty"` // the scrub scenario's prop values
-	Mouse     bool              `json:"mouse,omitempty"`  // the tag has data-mouse
+	Inputs    []string          `json:"inputs,omitempty"`  // the scrub scenario's prop values
+	Mouse     bool              `json:"mouse,omitempty"`   // the tag has data-mouse
+	Loading   bool              `json:"loading,omitempty"` // the page is still loading: no load event, no idle moment
 }
 
 // run is what one run of the harness printed.
@@ -216,8 +218,9 @@ func TestLoaderInNode(t *testing.T) {
 		t.Run(scenario, func(t *testing.T) {
 			r := runHarness(t, scenario, options{})
 			load := r.step(t, "load")
-			if load.Warnings != 0 || load.WasmFetches != 1 || !slices.Equal(load.Timers, []int64{2000}) {
-				t.Errorf("after load: %d warnings, %d module fetches (want 1), timers %v (want the flush in 2000 ms)",
+			// (The start's 1.5-s cap stays armed; it does nothing once started.)
+			if load.Warnings != 0 || load.WasmFetches != 1 || !slices.Equal(load.Timers, []int64{1500, 2000}) {
+				t.Errorf("after load: %d warnings, %d module fetches (want 1), timers %v (want the start's cap in 1500 ms, the flush in 2000 ms)",
 					load.Warnings, load.WasmFetches, load.Timers)
 			}
 			// The policy is asked for without credentials; an older collector's
@@ -847,6 +850,33 @@ func TestMouseAddonLoads(t *testing.T) {
 		if load == nil || end == nil || len(load.Addons) != 0 || !slices.Equal(end.Addons, want) {
 			t.Errorf("data-mouse %v: added at load %v, then %v; want %v", mouse, load, end, want)
 		}
+	}
+}
+
+// TestStartWaitsForThePage: the loader fetches nothing while the page
+// loads; it starts when the page has loaded and the browser is idle, or 1.5
+// s after it ran on a page still loading, and then sends what the page
+// asked for before.
+func TestStartWaitsForThePage(t *testing.T) {
+	load := runHarness(t, "default", options{}).step(t, "load")
+	if load.Early != 0 || load.WasmFetches != 1 || load.PolicyFetch == nil {
+		t.Errorf("%d fetches before the page's load event, then module %d, policy %v once idle; want 0, then both",
+			load.Early, load.WasmFetches, load.PolicyFetch)
+	}
+
+	r := runHarness(t, "start", options{Loading: true})
+	if load, waited := r.step(t, "load"), r.step(t, "waited"); load.WasmFetches != 0 || load.PolicyFetch != nil || waited.WasmFetches != 0 {
+		t.Errorf("a page still loading: module fetched %d times at once, %d after 1,499 ms, policy %v; want none", load.WasmFetches, waited.WasmFetches, load.PolicyFetch)
+	}
+	if started := r.step(t, "started"); started.WasmFetches != 1 || started.PolicyFetch == nil || len(started.Timers) == 0 {
+		t.Errorf("a page still loading 1.5 s after the loader ran: module fetched %d times, policy %v, timers %v; want the start", started.WasmFetches, started.PolicyFetch, started.Timers)
+	}
+	sent := false
+	for _, req := range r.requests() {
+		sent = sent || strings.Contains(req.Body, `"name":"early"`)
+	}
+	if !sent {
+		t.Errorf("the event queued before the start was not sent: %+v", r.requests())
 	}
 }
 

@@ -10,8 +10,10 @@
 // OPTIONS is JSON: policy (the body of GET /c; without it /c answers 404, as
 // an older collector does), storage (device storage at load), clock (the time
 // at load), href, title and referrer (the page's), offline, webdriver, inputs
-// (prop values for the scrub scenario), mouse (the tag has data-mouse). A promise rejection the loader leaves
-// unhandled is printed as {"unhandled": ...}.
+// (prop values for the scrub scenario), mouse (the tag has data-mouse),
+// loading (the page is still loading: no load event, no idle moment). A
+// promise rejection the loader leaves unhandled is printed as
+// {"unhandled": ...}.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -69,7 +71,19 @@ globalThis.clearTimeout = (id) => timers.delete(id);
 // armed returns the armed timers' delays from now, soonest first.
 const armed = () => [...timers.values()].map((t) => t.due - clock).sort((a, b) => a - b);
 
+// Idle callbacks run when the browser is idle, those asked for before that
+// moment: after the page's load event and whenever the clock advances,
+// unless the page is still loading.
+const idleCallbacks = [];
+globalThis.requestIdleCallback = (fn) => idleCallbacks.push(fn);
+async function idle() {
+  if (opts.loading) return;
+  idleCallbacks.splice(0).forEach((fn) => fn());
+  await settle();
+}
+
 async function advance(ms) {
+  await idle();
   const end = clock + ms;
   for (;;) {
     let id;
@@ -299,7 +313,12 @@ async function load() {
   const code = fs.readFileSync(path.join(dist, 'crumbless.js'), 'utf8').replace('__CRUMBLESS_WASM__', 'tracker.wasm');
   vm.runInThisContext(code);
   await settle();
-  step('load', { warnings, wasmFetches, policyFetch });
+  // The page's load event, then the browser is idle (unless the page is
+  // still loading). What the loader fetched before is printed as early.
+  const early = wasmFetches + (policyFetch ? 1 : 0);
+  if (!opts.loading) win.dispatch('load');
+  await idle();
+  step('load', { warnings, wasmFetches, policyFetch, early });
 }
 
 const scenarios = {
@@ -479,6 +498,18 @@ const scenarios = {
     await advance(10000);
     hide();
     await settle();
+    step('end');
+  },
+
+  // The start: when the page has loaded and the browser is idle, or 1.5 s
+  // after the loader ran on a page still loading. An event queued before
+  // then is sent.
+  start: async () => {
+    await advance(1499);
+    step('waited', { wasmFetches });
+    await advance(1);
+    step('started', { wasmFetches, policyFetch });
+    await advance(2000);
     step('end');
   },
 
