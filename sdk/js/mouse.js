@@ -17,22 +17,22 @@
  * bot score has its first 30 samples within 4 s) and then at every sixth tick
  * (12 s) the listener is attached; it removes itself after 16 moves (about a
  * quarter of a second of movement: after the first 4 s, one move in 45 of
- * continuous movement is seen), or
- * stays until it has them while the pointer is still. The heatmap's movement
- * layer counts these samples, and the bot score knows the gaps: the first move
- * after one is marked, so it is no pause, jump or step, and a click whose
- * approach went unseen counts neither way (package mouse, bot.go). The listener
- * only keeps each move of a slice (browsers dispatch it once a frame; the module
- * drops a sample less than 8 ms after the last) with its target: the slice's
- * moves are written at its end, or before any other observation (a click, a
- * scroll, a page change, a call into the module), as numbers into the module's
- * input buffer, each with its target's anchor kept until the page scrolls or
- * resizes (or 10 s). (Doing the work at each move cost about 1.3 ms more in a
- * 30-s session, session 8 in bench/RESULTS.md.) The module takes up to 64 of them in one call, when the
- * buffer is full or before any other observation (a click, a scroll, a
- * mutation, the 2-s tick), so that it sees everything in time order. The DOM is
- * observed for mutations (an answer to a click) only from a click until a tick
- * more than a second after the last.
+ * continuous movement is seen), or stays until it has them while the pointer
+ * is still. The heatmap's movement layer counts these samples, and the bot
+ * score knows the gaps: the first move after one is marked, so it is no
+ * pause, jump or step, and a click whose approach went unseen counts neither
+ * way (package mouse, bot.go). The listener only keeps each move of a slice
+ * (browsers dispatch it once a frame; the module drops a sample less than
+ * 8 ms after the last) with its target: the slice's moves are written at its
+ * end, or before any other observation (a click, a scroll, a page change, a
+ * call into the module), as numbers into the module's input buffer, each with
+ * its target's anchor kept until the page scrolls or resizes (or 10 s).
+ * (Doing the work at each move cost about 1.3 ms more in a 30-s session,
+ * session 8 in bench/RESULTS.md.) The module takes up to 64 of them in one
+ * call, when the buffer is full or before any other observation (a click, a
+ * scroll, a mutation, the 2-s tick), so that it sees everything in time
+ * order. The DOM is observed for mutations (an answer to a click) only from a
+ * click until a tick more than a second after the last.
  * What the module writes goes through the tracker's queue as reserved
  * custom events ($heatmap, $rage_click, ..., $bot), so consent, batching
  * and retries apply unchanged. Only counts leave the page: never a

@@ -38,13 +38,12 @@
 // move of a slice after a gap, 16 the last move of its slice) and a
 // click's hold time (-1 unknown) or, for a move with flag 8, the ms since
 // its slice began. The script observes movement in slices (16 moves from
-// some of its 2-s ticks: mouse.Slice) and writes one record per
-// mousemove of a slice (browsers dispatch it once a frame; mouse.Tab
-// drops a sample less than 8 ms after the last) without calling the
-// module, at the slice's end or before any other observation, and hands
-// them
-// over with kind 4 when 64 wait, at a click and before any other
-// observation, so that the module sees everything in time order.
+// some of its 2-s ticks: mouse.Slice) and writes one record per mousemove
+// of a slice (browsers dispatch it once a frame; mouse.Tab drops a sample
+// less than 8 ms after the last) without calling the module, at the
+// slice's end or before any other observation, and hands them over with
+// kind 4 when 64 wait, at a click and before any other observation, so
+// that the module sees everything in time order.
 //
 // Build it with wasm/toolchain/build-mouse.sh (`make dist`). Like
 // wasm/cmd/tracker, the glue is built only by TinyGo; built by the host Go
